@@ -1,0 +1,53 @@
+package io.redissessions.core.store;
+
+import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.testing.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The store contract on a standalone Redis over TCP, plus command counts read from the server. */
+class StandaloneStoreTest extends SessionStoreContract {
+
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.startStandalone();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Override
+    protected SessionStoreConfig config() {
+        SessionStoreConfig c = new SessionStoreConfig();
+        c.setUri(redis.uri());
+        return c;
+    }
+
+    @Test
+    void serverSeesOneCommandForLoadAndOneForChangedSaveAndNoneForUnchanged() {
+        String id = newId();
+        createSaved(id, 600, Map.of("a", "x"));
+        CommandStats before = CommandStats.read(redis);
+        SessionState s = store.open(id);
+        CommandStats afterLoad = CommandStats.read(redis);
+        s.getAttribute("a", getClass().getClassLoader());
+        s.save();
+        CommandStats afterUnchanged = CommandStats.read(redis);
+        s.setAttribute("a", "y");
+        s.save();
+        CommandStats afterChanged = CommandStats.read(redis);
+
+        assertThat(afterLoad.minus(before)).isEqualTo(Map.of("hgetall", 1L));
+        assertThat(afterUnchanged.minus(afterLoad)).isEmpty();
+        assertThat(afterChanged.minus(afterUnchanged)).isEqualTo(Map.of("evalsha", 1L));
+    }
+}
