@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A bean that counts how often it is decoded (its setter runs once per JSON decode). */
 public class CountingBean implements Serializable {
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException { in.defaultReadObject(); DECODED.incrementAndGet(); }
     private static final long serialVersionUID = 1L;
     static final AtomicInteger DECODED = new AtomicInteger();
 

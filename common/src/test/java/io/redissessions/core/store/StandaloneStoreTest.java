@@ -48,6 +48,9 @@ class StandaloneStoreTest extends SessionStoreContract {
 
         assertThat(afterLoad.minus(before)).isEqualTo(Map.of("hgetall", 1L));
         assertThat(afterUnchanged.minus(afterLoad)).isEmpty();
-        assertThat(afterChanged.minus(afterUnchanged)).isEqualTo(Map.of("evalsha", 1L));
+        // Redis also counts the commands a script runs inside itself; the client sent one EVALSHA
+        assertThat(afterChanged.minus(afterUnchanged)).containsEntry("evalsha", 1L)
+                .doesNotContainKeys("eval", "hgetall", "multi", "exec")
+                .containsKeys("hset", "pexpireat", "zadd");
     }
 }
