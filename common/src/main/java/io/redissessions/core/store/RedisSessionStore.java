@@ -107,6 +107,16 @@ public class RedisSessionStore implements AutoCloseable {
         return SessionState.load(this, stored);
     }
 
+    /**
+     * Opens a session that this node took with {@link #claimExpired}, although its stored expiry
+     * has passed, so that the container can run its listeners on its attributes before
+     * {@link #delete}. Null if it is gone. One round trip.
+     */
+    public SessionState openClaimed(String id) {
+        StoredSession stored = load(id);
+        return stored == null ? null : SessionState.load(this, stored);
+    }
+
     // ------------------------------------------------------------------ I/O
 
     /**

@@ -362,6 +362,21 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void claimedSessionOpensWithItsAttributesForTheListeners() {
+        String id = newId();
+        createSaved(id, 60, Map.of("a", "x"));
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(store.open(id)).isNull();
+
+        assertThat(store.claimExpired(100)).containsExactly(id);
+        SessionState claimed = store.openClaimed(id);
+        assertThat(claimed).isNotNull();
+        assertThat(claimed.getAttribute("a", loader())).isEqualTo("x");
+        assertThat(store.delete(id)).isTrue();
+        assertThat(store.openClaimed(id)).isNull();
+    }
+
+    @Test
     void sessionKeptAliveOnOneNodeIsNotClaimedByAnIdleNode() {
         String id = newId();
         createSaved(id, 100, Map.of("a", "x"));
