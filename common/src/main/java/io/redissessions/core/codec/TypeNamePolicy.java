@@ -90,10 +90,6 @@ final class TypeNamePolicy {
                 && (OBJECT.equals(elementName) || allows(elementName));
     }
 
-    ClassAllowList allowList() {
-        return allowList;
-    }
-
     private static Set<String> union(Set<String> a, Set<String> b) {
         java.util.HashSet<String> all = new java.util.HashSet<>(a);
         all.addAll(b);
