@@ -1,0 +1,294 @@
+package io.redissessions.tomcat;
+
+import io.redissessions.core.store.RedisSessionStore.SaveResult;
+import io.redissessions.core.store.SessionState;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import org.apache.catalina.session.StandardSession;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
+
+import java.security.Principal;
+import java.util.Set;
+
+/**
+ * A Tomcat session whose data lives in Redis. Tomcat's own {@link StandardSession} logic
+ * (listeners, events, notes, the facade) runs unchanged; the attribute map is a view of a
+ * {@link SessionState}, which owns the store policy: lazy decoding, encoding at
+ * {@code setAttribute}, saving only what changed, touch throttling.
+ *
+ * <p>One object serves one request (and its async continuation): it is loaded when the request
+ * first asks for its session and saved when the request ends. Its validity is what Redis said
+ * when it was loaded; expiry is decided by the stored data, never by this object's clock.
+ *
+ * <p>The authentication state (auth type, principal, the FORM authenticator's notes) travels as
+ * container extras, see {@link SessionExtras}.
+ */
+public class RedisSession extends StandardSession {
+
+    private static final long serialVersionUID = 1L;
+    private static final Log log = LogFactory.getLog(RedisSession.class);
+
+    private final transient RedisSessionManager redisManager;
+    private final transient StateAttributeMap attributeMap;
+    private transient volatile SessionState state;
+    /** Taken with claimExpired: this node runs its expiry listeners, then deletes it. */
+    private final boolean claimed;
+    /** Kept in the manager's node-local map while Redis is unreachable (failureMode=local). */
+    private volatile boolean local;
+    /** access() was called and the result not yet saved. */
+    private volatile boolean accessedSinceSave;
+    /** The request that used it has saved it; endAccess need not. */
+    private volatile boolean savedAtRequestEnd;
+    /** invalidate() is running (as opposed to a node-local timeout). */
+    private volatile boolean invalidating;
+    private volatile boolean principalWarningLogged;
+
+    RedisSession(RedisSessionManager manager, SessionState state, boolean claimed) {
+        super(manager);
+        this.redisManager = manager;
+        this.state = state;
+        this.claimed = claimed;
+        this.attributeMap = new StateAttributeMap(this);
+        this.attributes = attributeMap;
+        this.id = state.id();
+        this.creationTime = state.createdMillis();
+        this.lastAccessedTime = state.accessedMillis();
+        this.thisAccessedTime = state.accessedMillis();
+        this.maxInactiveInterval = state.maxInactiveSeconds();
+        this.isNew = state.isNew();
+        this.isValid = true;
+        restoreExtras();
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    ClassLoader classLoader() {
+        return redisManager.webappClassLoader();
+    }
+
+    boolean isLocal() {
+        return local;
+    }
+
+    void setLocal(boolean local) {
+        this.local = local;
+    }
+
+    boolean isClaimed() {
+        return claimed;
+    }
+
+    // ------------------------------------------------------------------ access
+
+    @Override
+    public void access() {
+        super.access();
+        long now = redisManager.clock().millis();
+        this.thisAccessedTime = now;
+        state.access(now);
+        accessedSinceSave = true;
+        savedAtRequestEnd = false;
+    }
+
+    /**
+     * Tomcat calls this when the request is recycled, after the response. The valve has saved the
+     * session by then; this saves only what it could not see (a session reached by a request
+     * that did not pass the valve, or changed after the valve finished).
+     */
+    @Override
+    public void endAccess() {
+        super.endAccess();
+        if (!savedAtRequestEnd && accessedSinceSave && isValid && !claimed) {
+            redisManager.saveQuietly(this, "after the request");
+        }
+    }
+
+    /** Redis decides validity: a loaded session is valid until invalidated; local ones time out here. */
+    @Override
+    public boolean isValid() {
+        if (local) {
+            return super.isValid();
+        }
+        return this.isValid;
+    }
+
+    @Override
+    public void setMaxInactiveInterval(int interval) {
+        super.setMaxInactiveInterval(interval);
+        if (state != null) {
+            state.setMaxInactiveSeconds(interval);
+            changedAfterSave();
+        }
+    }
+
+    /** Called by the attribute map after a change. */
+    void changedAfterSave() {
+        savedAtRequestEnd = false;
+        accessedSinceSave = true;
+    }
+
+    // ------------------------------------------------------------------ attributes
+
+    /** Any value the codec can store may be set, Serializable or not; the codec is the judge. */
+    @Override
+    public boolean isAttributeDistributable(String name, Object value) {
+        return true;
+    }
+
+    @Override
+    public void setAttribute(String name, Object value, boolean notify) {
+        if (notify && value instanceof HttpSessionBindingListener && name != null) {
+            // Tomcat calls valueBound before storing: make sure the value can be stored first.
+            redisManager.store().codec().encode(name, value);
+        }
+        super.setAttribute(name, value, notify);
+    }
+
+    // ------------------------------------------------------------------ invalidation and expiry
+
+    @Override
+    public void invalidate() {
+        invalidating = true;
+        try {
+            super.invalidate();
+        } finally {
+            invalidating = false;
+        }
+    }
+
+    /**
+     * Invalidation deletes the session in Redis first, and runs the listeners only if this node
+     * deleted it (exactly once across nodes). A claimed session runs its listeners, then is deleted.
+     */
+    @Override
+    public void expire(boolean notify) {
+        if (!isValid || expiring) {
+            return;
+        }
+        if (claimed) {
+            super.expire(notify);
+            redisManager.deleteQuietly(id);
+            return;
+        }
+        boolean stored = !state.isNew();
+        if (stored && local && !invalidating) {
+            // a node-local copy of a stored session timed out here: whoever claims it in Redis runs the listeners
+            super.expire(false);
+            return;
+        }
+        if (stored) {
+            Boolean deletedHere = redisManager.deleteForInvalidation(this);
+            if (Boolean.FALSE.equals(deletedHere)) {
+                // gone already: another node invalidated or expired it and ran the listeners
+                super.expire(false);
+                return;
+            }
+        }
+        super.expire(notify);
+    }
+
+    // ------------------------------------------------------------------ id change
+
+    /**
+     * Moves this session to a new id: renamed in Redis (data, TTL and expiry entry), then reopened
+     * under the new id with this request's changes carried over, including objects the
+     * application holds and may still change in place.
+     */
+    void moveTo(String newId) {
+        SessionState old = state;
+        SessionState fresh = null;
+        if (!old.isNew() && redisManager.renameInStore(old.id(), newId)) {
+            fresh = redisManager.openInStore(newId);
+        }
+        ClassLoader loader = classLoader();
+        Set<String> carried;
+        if (fresh == null) {
+            // never stored, or gone meanwhile: it continues as a new session under the new id
+            fresh = redisManager.store().newSession(newId, old.maxInactiveSeconds());
+            carried = old.attributeNames();
+        } else {
+            carried = attributeMap.touchedNames();
+        }
+        for (String name : carried) {
+            Object value = old.getAttribute(name, loader);
+            if (value != null) {
+                fresh.setAttribute(name, value);
+            } else if (attributeMap.wasRemoved(name)) {
+                fresh.removeAttribute(name);
+            }
+        }
+        fresh.setMaxInactiveSeconds(old.maxInactiveSeconds());
+        fresh.access(old.accessedMillis());
+        state = fresh;
+        accessedSinceSave = true;
+        savedAtRequestEnd = false;
+    }
+
+    // ------------------------------------------------------------------ saving
+
+    /**
+     * Writes what this request changed, in one round trip or none.
+     *
+     * @return the store's answer, or null when there was nothing to write
+     */
+    SaveResult save() {
+        syncExtras();
+        SaveResult result = state.save();
+        accessedSinceSave = false;
+        return result;
+    }
+
+    void markSavedAtRequestEnd() {
+        savedAtRequestEnd = true;
+    }
+
+    boolean needsSaveAtRequestEnd() {
+        return isValid && !claimed && (accessedSinceSave || state.isNew());
+    }
+
+    private void syncExtras() {
+        SessionState s = state;
+        s.setExtra(SessionExtras.AUTH_TYPE, authType);
+        Principal p = principal;
+        String encoded = SessionExtras.encodePrincipal(p);
+        if (p != null && encoded == null && !principalWarningLogged) {
+            principalWarningLogged = true;
+            log.warn("redis-sessions: session " + id + ": the principal of class " + p.getClass().getName()
+                    + " is not a GenericPrincipal and is not stored; the user will authenticate again on other nodes");
+        }
+        s.setExtra(SessionExtras.PRINCIPAL, encoded);
+        for (String note : SessionExtras.PERSISTED_NOTES) {
+            s.setExtra(SessionExtras.NOTE_PREFIX + note, SessionExtras.encodeNote(notes.get(note)));
+        }
+    }
+
+    private void restoreExtras() {
+        SessionState s = state;
+        this.authType = s.extra(SessionExtras.AUTH_TYPE);
+        String p = s.extra(SessionExtras.PRINCIPAL);
+        if (p != null) {
+            try {
+                this.principal = SessionExtras.decodePrincipal(p);
+            } catch (SessionExtras.UnreadableExtraException e) {
+                redisManager.unreadable(id, "its principal", e);
+            }
+        }
+        for (String note : SessionExtras.PERSISTED_NOTES) {
+            String text = s.extra(SessionExtras.NOTE_PREFIX + note);
+            if (text != null) {
+                try {
+                    notes.put(note, SessionExtras.decodeNote(text));
+                } catch (SessionExtras.UnreadableExtraException e) {
+                    redisManager.unreadable(id, "note " + note, e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSession[" + id + "]";
+    }
+}
