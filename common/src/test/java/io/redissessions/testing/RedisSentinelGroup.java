@@ -86,7 +86,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     private RedisServer.Builder dataNode(RedisServer master) {
-        RedisServer.Builder b = RedisServer.builder();
+        // full syncs start at once instead of after the default 5 s of waiting for more replicas
+        RedisServer.Builder b = RedisServer.builder().set("repl-diskless-sync-delay", "0");
         if (password != null) {
             b.password(password).set("masterauth", password);
         }
@@ -167,12 +168,13 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     /**
      * {@code SENTINEL FAILOVER mymaster} on the first sentinel, then waits until every sentinel
-     * reports the former replica as master and that node has the master role.
+     * reports the former replica as master and that node has the master role. The old master is
+     * turned into a replica by the sentinels some seconds later (their INFO period); until then it
+     * still accepts writes from clients that have not switched, as in production.
      *
      * @return the new master
      */
     public RedisServer failover(Duration timeout) {
-        RedisServer oldMaster = master();
         RedisServer newMaster = replica();
         String reply = sentinels.get(0).command("SENTINEL", "FAILOVER", MASTER_NAME);
         if (!reply.startsWith("+OK")) {
@@ -181,8 +183,6 @@ public final class RedisSentinelGroup implements AutoCloseable {
         Poll.until(timeout, "all sentinels report port " + newMaster.port() + " as master", () ->
                 sentinels.stream().allMatch(s -> masterPortSeenBy(s) == newMaster.port())
                         && newMaster.command("ROLE").startsWith("master"));
-        Poll.until(timeout, "the old master " + oldMaster.port() + " replicates from the new one", () ->
-                oldMaster.command("INFO", "replication").contains("master_port:" + newMaster.port()));
         return newMaster;
     }
 
