@@ -48,16 +48,18 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Transport transport;
     private final TlsMaterial tls;
+    private final TlsMaterial.ServerCertificate certificate;
     private Process process;
 
     private RedisServer(Path dir, Map<String, String> config, boolean sentinel, int port,
-                        Transport transport, TlsMaterial tls) {
+                        Transport transport, TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
         this.dir = dir;
         this.config = config;
         this.sentinel = sentinel;
         this.port = port;
         this.transport = transport;
         this.tls = tls;
+        this.certificate = certificate;
     }
 
     public static Builder builder() {
@@ -97,6 +99,11 @@ public final class RedisServer implements AutoCloseable {
     /** The TLS material of a {@link Builder#tls(TlsMaterial)} server: trust store and password. */
     public TlsMaterial tls() {
         return tls;
+    }
+
+    /** The certificate a TLS server presents, else null. */
+    public TlsMaterial.ServerCertificate certificate() {
+        return certificate;
     }
 
     public Path dir() {
@@ -201,7 +208,8 @@ public final class RedisServer implements AutoCloseable {
                 try {
                     plain.connect(new InetSocketAddress("127.0.0.1", port), 2000);
                     plain.setSoTimeout(10_000);
-                    SSLSocket ssl = (SSLSocket) tls.clientContext().getSocketFactory()
+                    // the server's own certificate doubles as client certificate (tls-auth-clients yes)
+                    SSLSocket ssl = (SSLSocket) tls.clientContext(certificate).getSocketFactory()
                             .createSocket(plain, "localhost", port, true);
                     ssl.startHandshake();
                     return socketConn(ssl);
@@ -435,7 +443,10 @@ public final class RedisServer implements AutoCloseable {
             return tls(material, material.localhostCertificate());
         }
 
-        /** Listens with TLS only, presenting the given certificate; clients need no certificate. */
+        /**
+         * Listens with TLS only, presenting the given certificate. Clients need no certificate
+         * unless {@code set("tls-auth-clients", "yes")}; the fixture then presents the same one.
+         */
         public Builder tls(TlsMaterial material, TlsMaterial.ServerCertificate certificate) {
             this.transport = Transport.TLS;
             this.tls = Objects.requireNonNull(material);
@@ -469,11 +480,11 @@ public final class RedisServer implements AutoCloseable {
                         c.put("tls-cert-file", certificate.certificatePem().toString());
                         c.put("tls-key-file", certificate.privateKeyPem().toString());
                         c.put("tls-ca-cert-file", tls.caCertificatePem().toString());
-                        c.put("tls-auth-clients", "no");
+                        c.putIfAbsent("tls-auth-clients", "no"); // set("tls-auth-clients", "yes") to demand one
                     }
                     default -> c.putIfAbsent("port", Integer.toString(p));
                 }
-                return new RedisServer(dir, c, sentinel, p, transport, tls);
+                return new RedisServer(dir, c, sentinel, p, transport, tls, certificate);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -1,5 +1,7 @@
 package io.redissessions.testing;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -46,8 +49,12 @@ public final class TlsMaterial implements AutoCloseable {
     private final AtomicInteger serial = new AtomicInteger();
     private ServerCertificate localhost;
 
-    /** A certificate and its key, as PEM files redis-server reads. */
-    public record ServerCertificate(Path certificatePem, Path privateKeyPem, String subjectAltNames) {
+    /**
+     * A certificate and its key, as PEM files redis-server reads, and as a PKCS12 key store (key,
+     * certificate and CA; password {@link #trustStorePassword()}) usable as a client certificate:
+     * the certificate is valid for server and client authentication.
+     */
+    public record ServerCertificate(Path certificatePem, Path privateKeyPem, Path keyStore, String subjectAltNames) {
     }
 
     private TlsMaterial(Path dir, String password) {
@@ -111,6 +118,7 @@ public final class TlsMaterial implements AutoCloseable {
         Path csr = dir.resolve("server" + n + ".csr");
         Path certPem = dir.resolve("server" + n + ".crt");
         Path keyPem = dir.resolve("server" + n + ".key");
+        Path chainStore = dir.resolve("server" + n + "-chain.p12");
         String cn = subjectAltNames.split(",")[0].replaceFirst("^[a-zA-Z]+:", "");
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-sigalg", "SHA256withECDSA", "-dname", "CN=" + cn, "-validity", "2",
@@ -130,10 +138,21 @@ public final class TlsMaterial implements AutoCloseable {
                 throw new IllegalStateException("unexpected key " + key);
             }
             Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
+            Certificate signed;
+            try (var in = Files.newInputStream(certPem)) {
+                signed = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            Certificate ca = KeyStore.getInstance(caKeyStore.toFile(), password.toCharArray()).getCertificate("ca");
+            KeyStore chain = KeyStore.getInstance("PKCS12");
+            chain.load(null, null);
+            chain.setKeyEntry("redis-sessions-test", key, password.toCharArray(), new Certificate[]{signed, ca});
+            try (OutputStream out = Files.newOutputStream(chainStore)) {
+                chain.store(out, password.toCharArray());
+            }
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot export the server key: " + e, e);
+            throw new IllegalStateException("cannot export the server key and chain: " + e, e);
         }
-        return new ServerCertificate(certPem, keyPem, subjectAltNames);
+        return new ServerCertificate(certPem, keyPem, chainStore, subjectAltNames);
     }
 
     /** The CA certificate as PEM ({@code tls-ca-cert-file}). */
@@ -151,13 +170,23 @@ public final class TlsMaterial implements AutoCloseable {
         return password;
     }
 
-    /** A client-side context trusting this CA (for fixtures; no host name check). */
-    public SSLContext clientContext() {
+    /**
+     * A client-side context trusting this CA (for fixtures; no host name check), presenting the
+     * given certificate if a server asks for one ({@code tls-auth-clients yes}); may be null.
+     */
+    public SSLContext clientContext(ServerCertificate clientCertificate) {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(KeyStore.getInstance(trustStore.toFile(), password.toCharArray()));
+            KeyManager[] keys = null;
+            if (clientCertificate != null) {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(KeyStore.getInstance(clientCertificate.keyStore().toFile(), password.toCharArray()),
+                        password.toCharArray());
+                keys = kmf.getKeyManagers();
+            }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(keys, tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);

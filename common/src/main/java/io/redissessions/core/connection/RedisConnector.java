@@ -188,7 +188,10 @@ public class RedisConnector implements AutoCloseable {
         for (HostAndPort s : sentinels) {
             String reply = rawPing(s);
             if (reply != null) {
-                return reply.startsWith("-NOAUTH") || reply.contains("uthentication required");
+                boolean required = reply.startsWith("-NOAUTH") || reply.contains("uthentication required");
+                LOG.log(System.Logger.Level.DEBUG, "redis-sessions: sentinel {0} {1} authentication",
+                        s, required ? "requires" : "does not require");
+                return required;
             }
         }
         // none reachable: the sentinel client fails below and the next call tries again

@@ -1,5 +1,6 @@
 package io.redissessions.core.connection;
 
+import io.redissessions.core.ConfigurationException;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.testing.Poll;
@@ -346,6 +347,32 @@ class ConnectionTopologiesTest {
 
         assertThat(t).isInstanceOf(JedisConnectionException.class);
         assertThat(everything(t)).contains(SSLHandshakeException.class.getName()).contains("localhost");
+    }
+
+    @Test
+    void tlsPresentsClientCertificateFromKeyStore() {
+        RedisAssumptions.assumeTls();
+        RedisServer server = use(RedisServer.builder().tls(tls()).set("tls-auth-clients", "yes").start());
+        SessionStoreConfig withoutCertificate = tlsConfig(server.uri());
+        SessionStoreConfig withCertificate = tlsConfig(server.uri());
+        withCertificate.setTlsKeyStore(tls().localhostCertificate().keyStore().toString());
+        withCertificate.setTlsKeyStorePassword(tls().trustStorePassword());
+        withCertificate.validate();
+
+        assertSetGet(connector(withCertificate).client(), "client-cert");
+        assertThatThrownBy(() -> connector(withoutCertificate).client().ping()).isInstanceOf(JedisConnectionException.class);
+    }
+
+    @Test
+    void rejectsUnreadableTrustStoreNamingTheSetting() {
+        RedisAssumptions.assumeTls();
+        SessionStoreConfig c = tlsConfig("rediss://localhost:6380");
+        c.setTlsTrustStorePassword("wrong-store-pw");
+
+        assertThatThrownBy(() -> connector(c).client())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'tlsTrustStore'")
+                .hasMessageNotContaining("wrong-store-pw");
     }
 
     @Test
