@@ -4,7 +4,12 @@ import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.codec.ValueCodec;
 import io.redissessions.core.connection.RedisConnector;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -124,7 +129,7 @@ public class RedisSessionStore implements AutoCloseable {
      * is still readable (grace period) is returned, see {@link StoredSession#isExpiredAt}.
      */
     public StoredSession load(String id) {
-        Map<byte[], byte[]> raw = call("load " + id, j -> j.hgetAll(bytes(keys.sessionKey(id))));
+        Map<byte[], byte[]> raw = read("load " + id, j -> j.hgetAll(bytes(keys.sessionKey(id))));
         if (raw == null || raw.isEmpty()) {
             metrics.load(false, 0);
             return null;
@@ -227,7 +232,7 @@ public class RedisSessionStore implements AutoCloseable {
 
     /** Whether a session exists and has not expired, by what is stored. One round trip. */
     public boolean exists(String id) {
-        byte[] expiry = call("exists " + id, j -> j.hget(bytes(keys.sessionKey(id)), EXPIRY_FIELD));
+        byte[] expiry = read("exists " + id, j -> j.hget(bytes(keys.sessionKey(id)), EXPIRY_FIELD));
         if (expiry == null) {
             return false;
         }
@@ -307,7 +312,7 @@ public class RedisSessionStore implements AutoCloseable {
     /** Sends PING; true if Redis answered. */
     public boolean ping() {
         try {
-            call("ping", j -> j.ping());
+            read("ping", j -> j.ping());
             return true;
         } catch (SessionStoreException e) {
             return false;
@@ -327,9 +332,33 @@ public class RedisSessionStore implements AutoCloseable {
 
     /** One round trip, timed and counted; Redis failures become {@link SessionStoreException}. */
     private <T> T call(String what, Function<UnifiedJedis, T> op) {
+        return call(what, op, false);
+    }
+
+    /**
+     * A read: like {@link #call}, but tried once more on a fresh connection when the connection
+     * failed. A restarted Redis leaves every pooled connection dead; without the retry, each of
+     * them would cost one request after Redis is back.
+     */
+    private <T> T read(String what, Function<UnifiedJedis, T> op) {
+        return call(what, op, true);
+    }
+
+    private <T> T call(String what, Function<UnifiedJedis, T> op, boolean retryRead) {
         long start = System.nanoTime();
+        UnifiedJedis client = null;
         try {
-            return op.apply(connector.client());
+            client = connector.client();
+            try {
+                return op.apply(client);
+            } catch (JedisConnectionException e) {
+                // the server may have closed every pooled connection: let the next use connect afresh
+                discardIdleConnections(client);
+                if (!retryRead) {
+                    throw e;
+                }
+                return op.apply(client);
+            }
         } catch (JedisNoScriptException e) {
             throw e;
         } catch (JedisException e) {
@@ -341,6 +370,20 @@ public class RedisSessionStore implements AutoCloseable {
             throw e;
         } finally {
             metrics.roundTrip(System.nanoTime() - start);
+        }
+    }
+
+    private static void discardIdleConnections(UnifiedJedis client) {
+        try {
+            if (client instanceof RedisClient c) {
+                c.getPool().clear();
+            } else if (client instanceof RedisClusterClient c) {
+                c.getClusterNodes().values().forEach(GenericObjectPool::clear);
+            } else if (client instanceof RedisSentinelClient c) {
+                c.getPrimaryNodesConnectionMap().values().forEach(GenericObjectPool::clear);
+            }
+        } catch (RuntimeException e) {
+            // best effort: the pool's own eviction gets them later
         }
     }
 

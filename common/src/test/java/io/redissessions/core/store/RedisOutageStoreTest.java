@@ -77,4 +77,26 @@ class RedisOutageStoreTest {
         assertThat(again.save()).isEqualTo(SaveResult.SAVED);
         assertThat(store.open("abc").getAttribute("k", getClass().getClassLoader())).isEqualTo("v2");
     }
+
+    @Test
+    void redisRestartedBetweenTwoCallsCostsNoRead() {
+        int port = RedisServer.freePort();
+        redis = RedisServer.builder().port(port).password("hunter2-secret")
+                .set("appendonly", "yes").set("appendfsync", "always").start();
+        store = storeFor(port);
+        for (String id : new String[] {"a", "b", "c"}) {
+            SessionState s = store.newSession(id, 60);
+            s.setAttribute("k", id);
+            assertThat(s.save()).isEqualTo(SaveResult.SAVED);
+        }
+
+        redis.kill();
+        redis.start(); // same port, data kept: every pooled connection is dead now
+
+        SessionState a = store.open("a");
+        assertThat(a.getAttribute("k", getClass().getClassLoader())).isEqualTo("a");
+        a.setAttribute("k", "a2");
+        assertThat(a.save()).isEqualTo(SaveResult.SAVED);
+        assertThat(store.open("a").getAttribute("k", getClass().getClassLoader())).isEqualTo("a2");
+    }
 }
