@@ -20,8 +20,8 @@ public class PageServlet extends HttpServlet {
         } else if (path.startsWith("/login")) {
             resp.getWriter().write("LOGIN-PAGE");
         } else {
-            resp.getWriter().write("PROTECTED " + path + " user=" + req.getRemoteUser() + " query="
-                    + req.getQueryString());
+            resp.getWriter().write("PROTECTED " + path + " user=" + req.getRemoteUser() + " method=" + req.getMethod()
+                    + " query=" + req.getQueryString() + " field=" + req.getParameter("field"));
         }
     }
 }

@@ -1,0 +1,67 @@
+package io.redissessions.tomcat;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** FORM login with the login page, j_security_check and the protected page on three different nodes. */
+class FormLoginTest extends NodesTestBase {
+
+    @Test
+    void formLoginWorksWhenEachStepIsServedByAnotherNode() {
+        TomcatNode a = started(node("a").formLogin().start());
+        TomcatNode b = started(node("b").formLogin().start());
+        TomcatNode c = started(node("c").formLogin().start());
+        Browser browser = new Browser(a, b, c);
+
+        HttpResponse<String> loginPage = browser.get(a, "/protected/page?item=42");
+        assertThat(loginPage.statusCode()).isEqualTo(200);
+        assertThat(loginPage.body()).isEqualTo("LOGIN-PAGE");
+        String idBeforeLogin = browser.sessionId().orElseThrow();
+
+        HttpResponse<String> login = browser.post(b, "/j_security_check", "j_username=alice&j_password=secret");
+        assertThat(login.statusCode()).isEqualTo(303);
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(
+                l -> assertThat(l).endsWith("/app/protected/page?item=42"));
+        assertThat(browser.sessionId()).isPresent().isNotEqualTo(java.util.Optional.of(idBeforeLogin));
+
+        HttpResponse<String> page = browser.get(c, "/protected/page?item=42");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("PROTECTED /protected/page user=alice method=GET query=item=42 field=null");
+
+        // the principal stays with the session on every node
+        assertThat(browser.body(a, "/s?op=user")).isEqualTo("alice true");
+        assertThat(browser.body(b, "/protected/other")).startsWith("PROTECTED /protected/other user=alice");
+        assertThat(browser.body(c, "/s?op=user")).isEqualTo("alice true");
+    }
+
+    @Test
+    void savedPostBodyIsReplayedOnAnotherNodeAfterLogin() {
+        TomcatNode a = started(node("a").formLogin().start());
+        TomcatNode b = started(node("b").formLogin().start());
+        TomcatNode c = started(node("c").formLogin().start());
+        Browser browser = new Browser(a, b, c);
+
+        HttpResponse<String> loginPage = browser.post(a, "/protected/form", "field=value%201");
+        assertThat(loginPage.body()).isEqualTo("LOGIN-PAGE");
+        HttpResponse<String> login = browser.post(b, "/j_security_check", "j_username=alice&j_password=secret");
+        assertThat(login.statusCode()).isEqualTo(303);
+
+        HttpResponse<String> replay = browser.get(c, "/protected/form");
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.body()).isEqualTo("PROTECTED /protected/form user=alice method=POST query=null field=value 1");
+    }
+
+    @Test
+    void wrongPasswordShowsTheErrorPageAndLogsNobodyIn() {
+        TomcatNode a = started(node("a").formLogin().start());
+        TomcatNode b = started(node("b").formLogin().start());
+        Browser browser = new Browser(a, b);
+        browser.get(a, "/protected/page");
+        HttpResponse<String> login = browser.post(b, "/j_security_check", "j_username=alice&j_password=wrong");
+        assertThat(login.body()).isEqualTo("LOGIN-ERROR");
+        assertThat(browser.get(a, "/protected/page").body()).isEqualTo("LOGIN-PAGE");
+    }
+}
