@@ -13,6 +13,7 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Loader;
 import org.apache.catalina.Session;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.session.ManagerBase;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
@@ -94,6 +95,10 @@ public class RedisSessionManager extends ManagerBase {
         String problem = ValvePlacement.problem(context);
         if (problem != null) {
             throw new LifecycleException(problem);
+        }
+        if (context instanceof StandardContext standard) {
+            // added after Tomcat has set up the webapp's own listeners, and again at every start
+            standard.addApplicationEventListener(SaveBeforeForward.INSTANCE);
         }
         namespace = config.getNamespace() != null ? config.getNamespace()
                 : SessionStoreConfig.namespaceForContextPath(context.getPath());

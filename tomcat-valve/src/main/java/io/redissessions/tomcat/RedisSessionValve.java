@@ -88,16 +88,29 @@ public class RedisSessionValve extends ValveBase {
         if (own instanceof RedisSession rs && !used.contains(rs)) {
             used.add(rs);
         }
-        for (RedisSession session : used) {
+        save(used, scope);
+        RuntimeException failure = scope.failure();
+        if (failure != null) {
+            answer503(request, response, failure, mayAnswer503);
+        }
+    }
+
+    /** Saves what the request's sessions changed so far; see {@link SaveBeforeForward}. */
+    static void saveNow(RequestScope scope) {
+        try {
+            save(scope.sessions(), scope);
+        } catch (RuntimeException e) {
+            log.error("redis-sessions: saving the sessions before a forward failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void save(java.util.List<RedisSession> sessions, RequestScope scope) {
+        for (RedisSession session : sessions) {
             try {
                 ((RedisSessionManager) session.getManager()).saveAtRequestEnd(session, scope);
             } catch (SessionStoreUnavailableException e) {
                 scope.failed(e);
             }
-        }
-        RuntimeException failure = scope.failure();
-        if (failure != null) {
-            answer503(request, response, failure, mayAnswer503);
         }
     }
 

@@ -20,6 +20,7 @@ class FormLoginTest extends NodesTestBase {
         assertThat(loginPage.statusCode()).isEqualTo(200);
         assertThat(loginPage.body()).isEqualTo("LOGIN-PAGE");
         String idBeforeLogin = browser.sessionId().orElseThrow();
+        assertSavedBeforeTheResponse(a, idBeforeLogin);
 
         HttpResponse<String> login = browser.post(b, "/j_security_check", "j_username=alice&j_password=secret");
         assertThat(login.statusCode()).isEqualTo(303);
@@ -35,6 +36,35 @@ class FormLoginTest extends NodesTestBase {
         assertThat(browser.body(a, "/s?op=user")).isEqualTo("alice true");
         assertThat(browser.body(b, "/protected/other")).startsWith("PROTECTED /protected/other user=alice");
         assertThat(browser.body(c, "/s?op=user")).isEqualTo("alice true");
+    }
+
+    @Test
+    void formLoginWithASessionThatExistedBeforeWorksAcrossNodes() {
+        TomcatNode a = started(node("a").formLogin().start());
+        TomcatNode b = started(node("b").formLogin().start());
+        TomcatNode c = started(node("c").formLogin().start());
+        Browser browser = new Browser(a, b, c);
+        String before = browser.body(c, "/s?op=set&name=cart&value=apple");
+
+        assertThat(browser.get(a, "/protected/page").body()).isEqualTo("LOGIN-PAGE");
+        String loginPageId = browser.sessionId().orElseThrow();
+        assertThat(loginPageId).isNotEqualTo(before); // Tomcat changes the id before the login page
+        assertSavedBeforeTheResponse(a, loginPageId);
+        assertThat(browser.post(b, "/j_security_check", "j_username=alice&j_password=secret").statusCode())
+                .isEqualTo(303);
+
+        assertThat(browser.body(c, "/protected/page")).startsWith("PROTECTED /protected/page user=alice");
+        assertThat(browser.body(a, "/s?op=get&name=cart")).isEqualTo("apple");
+    }
+
+    /**
+     * Tomcat closes the response of the forward to the login page before the pipeline returns:
+     * the saved request must be in Redis by the time the browser has the page.
+     */
+    private static void assertSavedBeforeTheResponse(TomcatNode node, String id) {
+        String key = node.contextManager().store().keys().sessionKey(id);
+        assertThat(redis.command("HEXISTS", key, "#x:note:org.apache.catalina.authenticator.REQUEST")).isEqualTo(":1");
+        assertThat(redis.command("HGET", key, "#x:note:org.apache.catalina.authenticator.SESSION_ID")).contains(id);
     }
 
     @Test
