@@ -58,7 +58,8 @@ public final class RedisBinary {
         return source;
     }
 
-    private static Path extractEmbedded() {
+    /** Extracts the embedded-redis binary (linux-amd64) to a temp file; package-private for its test. */
+    static Path extractEmbedded() {
         String os = System.getProperty("os.name", "").toLowerCase();
         String arch = System.getProperty("os.arch", "");
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -71,10 +72,11 @@ public final class RedisBinary {
             }
             Path dir = Files.createTempDirectory("redis-sessions-bin");
             Path target = dir.resolve("redis-server");
+            // deleteOnExit runs in reverse order: the file first, then its directory
+            dir.toFile().deleteOnExit();
+            target.toFile().deleteOnExit();
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
-            target.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return target;
         } catch (IOException e) {
             throw new IllegalStateException("cannot extract the embedded redis-server", e);

@@ -1,11 +1,17 @@
 package io.redissessions.testing;
 
+import javax.net.ssl.SSLSocket;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,20 +29,37 @@ import java.util.stream.Stream;
  * One redis-server (or sentinel) process for tests, on an ephemeral loopback port and its own temp
  * directory, stopped by its PID. Build with {@link #builder()}; {@link #close()} stops it and
  * removes the directory.
+ *
+ * <p>It listens on one transport: plain TCP (default), TLS only ({@link Builder#tls(TlsMaterial)},
+ * plain port 0) or a Unix socket only ({@link Builder#unixSocket()}, port 0). {@link #uri()} gives
+ * the matching redis-sessions URI without credentials; {@link #password()} and
+ * {@link #uri(String, String)} cover servers with {@link Builder#password(String)} or
+ * {@link Builder#aclUser(String, String)}. The fixture's own commands ({@link #command(String...)})
+ * go over the same transport, authenticated as the default user.
  */
 public final class RedisServer implements AutoCloseable {
+
+    /** How clients reach the server. */
+    public enum Transport { TCP, TLS, UNIX }
 
     private final Path dir;
     private final Map<String, String> config;
     private final boolean sentinel;
     private final int port;
+    private final Transport transport;
+    private final TlsMaterial tls;
+    private final TlsMaterial.ServerCertificate certificate;
     private Process process;
 
-    private RedisServer(Path dir, Map<String, String> config, boolean sentinel, int port) {
+    private RedisServer(Path dir, Map<String, String> config, boolean sentinel, int port,
+                        Transport transport, TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
         this.dir = dir;
         this.config = config;
         this.sentinel = sentinel;
         this.port = port;
+        this.transport = transport;
+        this.tls = tls;
+        this.certificate = certificate;
     }
 
     public static Builder builder() {
@@ -47,12 +71,39 @@ public final class RedisServer implements AutoCloseable {
         return builder().start();
     }
 
+    /** The TCP port (the TLS port for a TLS server; 0 for a Unix-socket-only server). */
     public int port() {
         return port;
     }
 
+    /** {@code 127.0.0.1}, or {@code localhost} for TLS (the name the certificate is checked against). */
     public String host() {
-        return "127.0.0.1";
+        return transport == Transport.TLS ? "localhost" : "127.0.0.1";
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The socket file of a {@link Builder#unixSocket()} server, else null. */
+    public Path unixSocket() {
+        String s = config.get("unixsocket");
+        return s == null ? null : Path.of(s);
+    }
+
+    /** The default user's password ({@code requirepass}), or null. */
+    public String password() {
+        return config.get("requirepass");
+    }
+
+    /** The TLS material of a {@link Builder#tls(TlsMaterial)} server: trust store and password. */
+    public TlsMaterial tls() {
+        return tls;
+    }
+
+    /** The certificate a TLS server presents, else null. */
+    public TlsMaterial.ServerCertificate certificate() {
+        return certificate;
     }
 
     public Path dir() {
@@ -67,18 +118,126 @@ public final class RedisServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** {@code redis://127.0.0.1:<port>} */
+    /**
+     * The redis-sessions URI, without credentials: {@code redis://127.0.0.1:<port>},
+     * {@code rediss://localhost:<port>} or {@code unix:///path/redis.sock}.
+     */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return switch (transport) {
+            case TCP -> "redis://127.0.0.1:" + port;
+            case TLS -> "rediss://localhost:" + port;
+            case UNIX -> "unix://" + unixSocket();
+        };
+    }
+
+    /** {@link #uri()} with credentials (URL-encoded); user may be null for the default user. */
+    public String uri(String user, String password) {
+        String userInfo = (user == null ? "" : enc(user)) + ":" + enc(Objects.requireNonNull(password));
+        return switch (transport) {
+            case TCP -> "redis://" + userInfo + "@127.0.0.1:" + port;
+            case TLS -> "rediss://" + userInfo + "@localhost:" + port;
+            case UNIX -> "unix://" + unixSocket() + "?" + (user == null ? "" : "user=" + enc(user) + "&")
+                    + "password=" + enc(password);
+        };
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     public Path logFile() {
         return dir.resolve("redis.log");
     }
 
-    /** Sends one command over a fresh plain-TCP connection and returns the raw RESP reply. */
+    /**
+     * Sends one command over a fresh connection (the server's transport, authenticated as the
+     * default user) and returns the reply: status/error/integer lines as sent ({@code +OK},
+     * {@code -ERR ...}, {@code :1}), bulk strings as text, arrays one element per line.
+     */
     public String command(String... args) {
-        return Resp.command("127.0.0.1", port, config.get("requirepass"), args);
+        return commands(List.<String[]>of(args)).get(0);
+    }
+
+    /** Sends several commands, in order, over one fresh connection; returns their replies. */
+    public List<String> commands(List<String[]> commands) {
+        try (Conn c = connect()) {
+            c.socketTimeout(10_000);
+            OutputStream out = c.out();
+            InputStream in = c.in();
+            if (password() != null) {
+                Resp.write(out, "AUTH", password());
+                String auth = Resp.readReply(in);
+                if (auth == null || !auth.startsWith("+OK")) {
+                    throw new IllegalStateException("AUTH failed: " + auth);
+                }
+            }
+            List<String> replies = new ArrayList<>();
+            for (String[] args : commands) {
+                Resp.write(out, args);
+                replies.add(Resp.readReply(in));
+            }
+            return replies;
+        } catch (IOException e) {
+            throw new IllegalStateException("redis command " + String.join(" ", commands.get(0))
+                    + " on " + uri() + " failed: " + e, e);
+        }
+    }
+
+    /** One of the fixture's own connections. */
+    private interface Conn extends Closeable {
+        InputStream in() throws IOException;
+
+        OutputStream out() throws IOException;
+
+        void socketTimeout(int millis) throws IOException;
+    }
+
+    private Conn connect() throws IOException {
+        switch (transport) {
+            case UNIX: {
+                SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(unixSocket()));
+                return new Conn() {
+                    public InputStream in() { return Channels.newInputStream(ch); }
+                    public OutputStream out() { return Channels.newOutputStream(ch); }
+                    public void socketTimeout(int millis) { /* blocking channel: local server answers */ }
+                    public void close() throws IOException { ch.close(); }
+                };
+            }
+            case TLS: {
+                Socket plain = new Socket();
+                try {
+                    plain.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    plain.setSoTimeout(10_000);
+                    // the server's own certificate doubles as client certificate (tls-auth-clients yes)
+                    SSLSocket ssl = (SSLSocket) tls.clientContext(certificate).getSocketFactory()
+                            .createSocket(plain, "localhost", port, true);
+                    ssl.startHandshake();
+                    return socketConn(ssl);
+                } catch (IOException | RuntimeException e) {
+                    plain.close();
+                    throw e;
+                }
+            }
+            default: {
+                Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                } catch (IOException e) {
+                    s.close();
+                    throw e;
+                }
+                return socketConn(s);
+            }
+        }
+    }
+
+    private static Conn socketConn(Socket s) {
+        return new Conn() {
+            public InputStream in() throws IOException { return s.getInputStream(); }
+            public OutputStream out() throws IOException { return s.getOutputStream(); }
+            public void socketTimeout(int millis) throws IOException { s.setSoTimeout(millis); }
+            public void close() throws IOException { s.close(); }
+        };
     }
 
     /** Starts (or restarts, on the same port and directory) the process and waits until it answers PING. */
@@ -125,14 +284,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private boolean ready() {
-        if (config.containsKey("port") && "0".equals(config.get("port"))) {
-            // TLS-only or unix-only: wait for the log line instead
+        if (transport == Transport.TCP && "0".equals(config.get("port"))) {
+            // no listener the fixture knows of: wait for the log line instead
             return logContains("Ready to accept connections");
         }
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
+        if (transport == Transport.UNIX && !Files.exists(unixSocket())) {
+            return false;
+        }
+        try {
+            String pong = command("PING");
+            return pong != null && pong.startsWith("+PONG");
+        } catch (IllegalStateException e) {
             return false;
         }
     }
@@ -237,6 +399,9 @@ public final class RedisServer implements AutoCloseable {
         private final Map<String, String> config = new LinkedHashMap<>();
         private boolean sentinel;
         private Integer port;
+        private Transport transport = Transport.TCP;
+        private TlsMaterial tls;
+        private TlsMaterial.ServerCertificate certificate;
 
         private Builder() {
             config.put("bind", "127.0.0.1");
@@ -257,6 +422,38 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /** The default user's password: {@code requirepass}. */
+        public Builder password(String password) {
+            return set("requirepass", password);
+        }
+
+        /** An ACL user with every permission: {@code user <name> on >password ~* &* +@all}. */
+        public Builder aclUser(String user, String password) {
+            return set("user " + user, "on >" + password + " ~* &* +@all");
+        }
+
+        /** Listens on {@code <dir>/redis.sock} only (port 0). */
+        public Builder unixSocket() {
+            this.transport = Transport.UNIX;
+            return this;
+        }
+
+        /** Listens with TLS only (port 0), with material's certificate for localhost and 127.0.0.1. */
+        public Builder tls(TlsMaterial material) {
+            return tls(material, material.localhostCertificate());
+        }
+
+        /**
+         * Listens with TLS only, presenting the given certificate. Clients need no certificate
+         * unless {@code set("tls-auth-clients", "yes")}; the fixture then presents the same one.
+         */
+        public Builder tls(TlsMaterial material, TlsMaterial.ServerCertificate certificate) {
+            this.transport = Transport.TLS;
+            this.tls = Objects.requireNonNull(material);
+            this.certificate = Objects.requireNonNull(certificate);
+            return this;
+        }
+
         /** Starts it as {@code redis-server sentinel.conf --sentinel}. */
         public Builder sentinel() {
             this.sentinel = true;
@@ -266,13 +463,28 @@ public final class RedisServer implements AutoCloseable {
         }
 
         public RedisServer build() {
-            int p = port != null ? port : freePort();
+            int p = transport == Transport.UNIX ? 0 : port != null ? port : freePort();
             Map<String, String> c = new LinkedHashMap<>(config);
-            c.putIfAbsent("port", Integer.toString(p));
             try {
                 Path dir = Files.createTempDirectory("redis-sessions-test");
                 c.put("dir", dir.toString());
-                return new RedisServer(dir, c, sentinel, p);
+                switch (transport) {
+                    case UNIX -> {
+                        c.put("port", "0");
+                        c.put("unixsocket", dir.resolve("redis.sock").toString());
+                        c.put("unixsocketperm", "700");
+                    }
+                    case TLS -> {
+                        c.put("port", "0");
+                        c.put("tls-port", Integer.toString(p));
+                        c.put("tls-cert-file", certificate.certificatePem().toString());
+                        c.put("tls-key-file", certificate.privateKeyPem().toString());
+                        c.put("tls-ca-cert-file", tls.caCertificatePem().toString());
+                        c.putIfAbsent("tls-auth-clients", "no"); // set("tls-auth-clients", "yes") to demand one
+                    }
+                    default -> c.putIfAbsent("port", Integer.toString(p));
+                }
+                return new RedisServer(dir, c, sentinel, p, transport, tls, certificate);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -288,7 +500,7 @@ public final class RedisServer implements AutoCloseable {
                     // the ephemeral port may have been taken between freePort() and bind
                     server.close();
                     last = e;
-                    if (port != null) {
+                    if (port != null || transport == Transport.UNIX) {
                         break;
                     }
                 }

@@ -69,6 +69,17 @@ public final class RedisUri {
         if (schemeEnd <= 0) {
             throw bad(setting, trimmed, "missing scheme; expected redis://, rediss://, unix://, redis-sentinel:// or redis-cluster://");
         }
+        try {
+            return parse(setting, trimmed, schemeEnd);
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // URLDecoder quotes the offending text, which may be part of a password: not shown
+            throw bad(setting, trimmed, "invalid %-escape; write a literal '%' as %25");
+        }
+    }
+
+    private static RedisUri parse(String setting, String trimmed, int schemeEnd) {
         String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         String rest = trimmed.substring(schemeEnd + 3);
         String query = null;
@@ -281,7 +292,9 @@ public final class RedisUri {
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw bad(setting, uri, "query parameter '" + pair + "' has no value");
+                // not quoted: with an unencoded '?' in a password, the "query" is part of it
+                throw bad(setting, uri, "a query parameter has no value; expected name=value"
+                        + " (percent-encode '?', '@' and '/' in a password)");
             }
             params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
         }
@@ -303,12 +316,11 @@ public final class RedisUri {
         }
         String masked = uri.replaceAll("(?i)([?&]password=)[^&]*", "$1****");
         int schemeEnd = masked.indexOf("://");
-        if (schemeEnd < 0) {
-            return masked;
-        }
-        int start = schemeEnd + 3;
-        int slash = masked.indexOf('/', start);
-        int at = masked.lastIndexOf('@', slash < 0 ? masked.length() : slash);
+        // without a scheme (a typo) the user info still starts the text: mask it too
+        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+        // The last '@' anywhere, not only before the first '/' or '?': a password may contain
+        // '/' or '?' unencoded. Masking too much (an '@' in a query value) is the safe mistake.
+        int at = masked.lastIndexOf('@');
         if (at > start) {
             String userInfo = masked.substring(start, at);
             int colon = userInfo.indexOf(':');
