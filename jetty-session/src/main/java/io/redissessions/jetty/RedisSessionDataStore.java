@@ -136,6 +136,11 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         return store;
     }
 
+    /** Jetty's canonical form of this context's path, as in {@link SessionData#getContextPath()}. */
+    String canonicalContextPath() {
+        return _context.getCanonicalContextPath();
+    }
+
     FailureMode failureMode() {
         return failureMode;
     }
