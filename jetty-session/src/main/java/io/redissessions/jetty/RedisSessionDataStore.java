@@ -71,6 +71,8 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
     private final Map<String, RedisSessionData> local = new ConcurrentHashMap<>();
     private final AtomicBoolean unavailable = new AtomicBoolean();
     private volatile long lastProbeMillis;
+    /** Some call has succeeded since start. */
+    private volatile boolean reached;
     private final LongAdder localFallbacks = new LongAdder();
 
     public RedisSessionDataStore() {
@@ -416,8 +418,12 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
     }
 
     private void unavailable(SessionStoreException e) {
+        unavailable(e.getMessage());
+    }
+
+    private void unavailable(String why) {
         if (unavailable.compareAndSet(false, true)) {
-            LOG.warn("redis-sessions: Redis cannot be reached ({}); {}", e.getMessage(),
+            LOG.warn("redis-sessions: Redis cannot be reached ({}); {}", why,
                     failureMode == FailureMode.LOCAL
                             ? "serving node-local sessions until it is back (failureMode=local)"
                             : "requests that need their session are answered with 503 until it is back (failureMode=fail)");
@@ -426,6 +432,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
     }
 
     private void available() {
+        reached = true;
         if (unavailable.compareAndSet(true, false)) {
             LOG.info("redis-sessions: Redis is reachable again, namespace '{}'", namespace);
         }
@@ -437,16 +444,16 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
     }
 
     /**
-     * Whether Redis is believed reachable. After a failure it asks Redis again (PING), at most once
-     * a second, so that new sessions are refused while Redis is down and accepted as soon as it is
-     * back.
+     * Whether Redis is reachable, for decisions that have no Redis call of their own (creating a
+     * session). Known from the last call; until the first call succeeds, and after a failure, it
+     * asks Redis (PING), at most once a second while it is down.
      */
     boolean isRedisAvailable() {
-        if (!unavailable.get()) {
+        if (reached && !unavailable.get()) {
             return true;
         }
         long now = System.currentTimeMillis();
-        if (now - lastProbeMillis < PROBE_INTERVAL_MILLIS) {
+        if (unavailable.get() && now - lastProbeMillis < PROBE_INTERVAL_MILLIS) {
             return false;
         }
         lastProbeMillis = now;
@@ -454,6 +461,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
             available();
             return true;
         }
+        unavailable("PING failed");
         return false;
     }
 
