@@ -4,12 +4,14 @@ import io.redissessions.jetty.RedisSessionCacheFactory;
 import io.redissessions.jetty.RedisSessionDataStore;
 import io.redissessions.jetty.RedisSessionDataStoreFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.HouseKeeper;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -121,6 +123,7 @@ public final class JettyNode implements AutoCloseable {
         private int maxInactiveSeconds = 1800;
         private DestroyLog destroyLog;
         private boolean redisCache = true;
+        private boolean jmx;
 
         private Builder(String name, String redisUri) {
             this.name = name;
@@ -152,6 +155,12 @@ public final class JettyNode implements AutoCloseable {
             return this;
         }
 
+        /** Registers the server's beans in the platform MBean server. */
+        public Builder jmx() {
+            this.jmx = true;
+            return this;
+        }
+
         /** Use Jetty's default session cache instead of the Redis one. */
         public Builder jettyDefaultCache() {
             this.redisCache = false;
@@ -172,6 +181,9 @@ public final class JettyNode implements AutoCloseable {
                 houseKeeper.setIntervalSec(scavengeIntervalSec);
                 ids.setSessionHouseKeeper(houseKeeper);
                 server.addBean(ids, true);
+                if (jmx) {
+                    server.addBean(new MBeanContainer(ManagementFactory.getPlatformMBeanServer()));
+                }
                 server.addBean(store);
                 if (redisCache) {
                     server.addBean(new RedisSessionCacheFactory());
