@@ -194,13 +194,13 @@ class ClusteredSessionTest {
 
     @Test
     void sessionKeptAliveOnOneNodeIsNeverExpiredByAnother() throws Exception {
-        List<JettyNode> cluster = cluster(2, b -> b.maxInactiveSeconds(2));
+        List<JettyNode> cluster = cluster(2, b -> b.maxInactiveSeconds(3));
         RotatingClient client = new RotatingClient(cluster);
         JettyNode a = cluster.get(0);
         JettyNode idle = cluster.get(1);
         client.ok(a, "op=set&name=user&value=alice");
         String id = client.sessionId();
-        long end = System.currentTimeMillis() + 5000; // 2.5 max inactive intervals
+        long end = System.currentTimeMillis() + 6500; // over two max inactive intervals
         while (System.currentTimeMillis() < end) {
             assertThat(client.ok(a, "op=get&name=user")).isEqualTo("alice");
             idle.scavenge();
@@ -240,7 +240,7 @@ class ClusteredSessionTest {
         RotatingClient client = new RotatingClient(cluster);
         client.ok(cluster.get(0), "op=set&name=user&value=alice");
         String id = client.sessionId();
-        Thread.sleep(1100); // let it expire
+        Thread.sleep(1500); // let it expire
         // a request for the expired session gets none, and fires no listener itself
         assertThat(client.ok(cluster.get(1), "op=get&name=user")).isEqualTo("no-session");
         await("sessionDestroyed", Duration.ofSeconds(10), () -> {
