@@ -44,7 +44,8 @@ class JettyHomeDistributionIT {
         Path webapp = buildWebapp();
         for (String name : List.of("nodeA", "nodeB")) {
             JettyHomeNode node = JettyHomeNode.create(name, HOME, OVERLAY, WORK, webapp, RedisServer.freePort(),
-                    Map.of("uri", redis.uri(), "allowedClasses", "io.redissessions.it.jetty.webapp.*"),
+                    Map.of("uri", redis.uri(), "allowedClasses", "io.redissessions.it.jetty.webapp.*",
+                            "socketTimeoutMillis", "1500", "touchIntervalFraction", "0.2"),
                     Map.of("jetty.sessionIdManager.workerName", name, "jetty.sessionScavengeInterval.seconds", "1"));
             nodes.add(node);
         }
@@ -195,6 +196,7 @@ class JettyHomeDistributionIT {
         }
         assertThat(Files.exists(nodes.get(0).base().resolve("start.d/session-cache-redis.ini"))).isTrue();
         String log = Files.readString(nodes.get(0).log());
-        assertThat(log).contains("keeps its sessions in Redis").doesNotContain("Exception");
+        assertThat(log).contains("keeps its sessions in Redis", "nodeId=nodeA", "socketTimeoutMillis=1500",
+                "touchIntervalFraction=0.2").doesNotContain("Exception");
     }
 }
