@@ -205,7 +205,9 @@ public class RedisSessionManager extends ManagerBase {
             redisUp();
         } catch (SessionStoreException e) {
             if (isDataError(e)) {
+                // the key holds something that is not a session: it cannot become one, remove it
                 unreadable(id, "the session", e);
+                deleteQuietly(id);
                 return null;
             }
             failed(e, "load session " + id, scope);
@@ -607,7 +609,7 @@ public class RedisSessionManager extends ManagerBase {
     public long getRoundTrips() { StoreMetrics m = metrics(); return m == null ? 0 : m.getRoundTrips(); }
     public long getMeanLatencyMicros() { StoreMetrics m = metrics(); return m == null ? 0 : m.getMeanLatencyMicros(); }
     /** False after a Redis call failed, until one succeeds again. */
-    public boolean isRedisAvailable() { return !redisDown.get(); }
+    public boolean isRedisReachable() { return !redisDown.get(); }
     /** Node-local sessions (failureMode=local while Redis is unreachable). */
     public int getLocalSessions() { return sessions.size(); }
 

@@ -64,7 +64,7 @@ class JmxTest extends NodesTestBase {
         assertThat((Long) server.getAttribute(name, "redisErrors")).isZero();
         assertThat((Long) server.getAttribute(name, "roundTrips")).isGreaterThanOrEqualTo(4);
         assertThat((Long) server.getAttribute(name, "meanLatencyMicros")).isPositive();
-        assertThat(server.getAttribute(name, "redisAvailable")).isEqualTo(true);
+        assertThat(server.getAttribute(name, "redisReachable")).isEqualTo(true);
 
         String[] attributes = Arrays.stream(server.getMBeanInfo(name).getAttributes())
                 .map(MBeanAttributeInfo::getName).toArray(String[]::new);

@@ -46,7 +46,7 @@ class UndecodableDataTest extends NodesTestBase {
     }
 
     @Test
-    void sessionKeyHoldingSomethingElseIsTreatedAsNoSession() {
+    void sessionKeyHoldingSomethingElseIsTreatedAsNoSessionAndRemoved() {
         TomcatNode a = start("a");
         Browser browser = new Browser(a);
         String id = browser.body("/s?op=set&name=user&value=alice");
@@ -57,6 +57,7 @@ class UndecodableDataTest extends NodesTestBase {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("no-session");
+        assertThat(redis.command("EXISTS", key(a, id))).isEqualTo(":0");
         String newId = browser.body("/s?op=set&name=user&value=bob");
         assertThat(newId).isNotEqualTo(id);
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("bob");
