@@ -337,8 +337,9 @@ public class RedisSessionStore implements AutoCloseable {
 
     /**
      * A read: like {@link #call}, but tried once more on a fresh connection when the connection
-     * failed. A restarted Redis leaves every pooled connection dead; without the retry, each of
-     * them would cost one request after Redis is back.
+     * broke (not when it timed out: a slow Redis still costs at most the socket timeout). A
+     * restarted Redis leaves every pooled connection dead; without the retry, each of them would
+     * cost one request after Redis is back.
      */
     private <T> T read(String what, Function<UnifiedJedis, T> op) {
         return call(what, op, true);
@@ -352,6 +353,9 @@ public class RedisSessionStore implements AutoCloseable {
             try {
                 return op.apply(client);
             } catch (JedisConnectionException e) {
+                if (isTimeout(e)) {
+                    throw e; // Redis is slow, not gone: a retry would only double the wait
+                }
                 // the server may have closed every pooled connection: let the next use connect afresh
                 discardIdleConnections(client);
                 if (!retryRead) {
@@ -371,6 +375,15 @@ public class RedisSessionStore implements AutoCloseable {
         } finally {
             metrics.roundTrip(System.nanoTime() - start);
         }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void discardIdleConnections(UnifiedJedis client) {
