@@ -8,11 +8,13 @@ import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
 import io.redissessions.core.store.SessionState;
 import io.redissessions.core.store.StoreMetrics;
+import org.apache.catalina.Authenticator;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Loader;
 import org.apache.catalina.Session;
+import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.session.ManagerBase;
 import org.apache.juli.logging.Log;
@@ -20,8 +22,10 @@ import org.apache.juli.logging.LogFactory;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -54,7 +58,7 @@ public class RedisSessionManager extends ManagerBase {
 
     private final SessionStoreConfig config = new SessionStoreConfig();
     /** Settings whose text could not be parsed; reported at start with the setting's name. */
-    private final Map<String, String> unparsable = new java.util.LinkedHashMap<>();
+    private final Map<String, String> unparsable = new LinkedHashMap<>();
     private volatile Clock clock = Clock.systemUTC();
     private volatile RedisSessionStore store;
     private volatile FailureMode failureMode = FailureMode.FAIL;
@@ -117,8 +121,8 @@ public class RedisSessionManager extends ManagerBase {
     }
 
     private static boolean hasAuthenticator(Context context) {
-        for (org.apache.catalina.Valve v : context.getPipeline().getValves()) {
-            if (v instanceof org.apache.catalina.Authenticator) {
+        for (Valve v : context.getPipeline().getValves()) {
+            if (v instanceof Authenticator) {
                 return true;
             }
         }
@@ -486,7 +490,7 @@ public class RedisSessionManager extends ManagerBase {
 
     /** The time source; embedders and tests may replace it before the context starts. */
     public void setClock(Clock clock) {
-        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** The store's settings, for embedding code that prefers one object to many setters. */

@@ -15,6 +15,7 @@ import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Marks the request boundary for {@link RedisSessionManager}: while the request runs, the sessions
@@ -84,7 +85,7 @@ public class RedisSessionValve extends ValveBase {
         } catch (RuntimeException e) {
             // lookups answer from the scope only now: nothing to do
         }
-        java.util.List<RedisSession> used = scope.sessions();
+        List<RedisSession> used = scope.sessions();
         if (own instanceof RedisSession rs && !used.contains(rs)) {
             used.add(rs);
         }
@@ -104,7 +105,7 @@ public class RedisSessionValve extends ValveBase {
         }
     }
 
-    private static void save(java.util.List<RedisSession> sessions, RequestScope scope) {
+    private static void save(List<RedisSession> sessions, RequestScope scope) {
         for (RedisSession session : sessions) {
             try {
                 ((RedisSessionManager) session.getManager()).saveAtRequestEnd(session, scope);
