@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --smoke) SMOKE=1 ;;
     --tomcat) TOMCATS=$2; shift ;;
     --jetty) JETTYS=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
