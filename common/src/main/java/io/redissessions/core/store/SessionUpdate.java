@@ -95,6 +95,18 @@ public final class SessionUpdate {
             return text(Fields.EXPIRY, Long.toString(expiryMillis));
         }
 
+        /**
+         * Overrides the expiry that {@link #accessed} derived, for containers that keep their own
+         * (Jetty's SessionData carries an explicit expiry). Call after {@link #accessed}; 0 = never.
+         */
+        public Builder expiry(long millis) {
+            if (accessedMillis < 0) {
+                throw new IllegalStateException("expiry(...) overrides accessed(...): call accessed first");
+            }
+            this.expiryMillis = Math.max(0, millis);
+            return text(Fields.EXPIRY, Long.toString(expiryMillis));
+        }
+
         public Builder node(String node) {
             return text(Fields.NODE, node);
         }

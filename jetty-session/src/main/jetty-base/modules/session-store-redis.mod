@@ -1,0 +1,107 @@
+# redis-sessions: Jetty sessions kept in Redis, shared by every node.
+# See docs/jetty.md of redis-sessions.
+
+[description]
+Enables session data storage in Redis (redis-sessions): every node of a cluster, sticky or not,
+sees the same sessions. Attributes are stored one by one, only when they change. Use it with
+the session-cache-redis module (enabled with it unless another session-cache module is) for a
+cluster behind a non-sticky load balancer.
+
+[tags]
+session
+
+[provides]
+session-store
+
+[depends]
+sessions
+session-cache
+
+[lib]
+lib/redis-sessions/*.jar
+
+[xml]
+etc/sessions/redis/session-store.xml
+
+[ini]
+## The store's jars (Jedis, Jackson, ...) are hidden from webapps, which may bring their own.
+jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/redis-sessions/
+
+[ini-template]
+## Jetty's own settings of every session store
+## Seconds to wait before Jetty's own scavenger looks for sessions expired on other nodes.
+## redis-sessions claims expired sessions from its expiry index at every scavenge instead.
+#jetty.session.gracePeriod.seconds=3600
+## A session whose attributes did not change is saved at most this often (s, 0 = no limit;
+## touchIntervalFraction below applies too).
+#jetty.session.savePeriod.seconds=0
+
+## redis-sessions settings (docs/configuration.md), shown with their defaults
+
+## Which Redis: redis://[user:password@]host:port[/db], rediss://... (TLS), unix:///path/redis.sock, redis-sentinel://h1:p1,h2:p2/master, redis-cluster://h1:p1,h2:p2.
+## When not set: the environment variable REDIS_SESSIONS_URI, else the default.
+#jetty.session.redis.uri=redis://127.0.0.1:6379
+
+## ACL user name (overrides the URI's). Environment: REDIS_SESSIONS_USER.
+#jetty.session.redis.user=
+
+## Password (overrides the URI's). Never logged. Environment: REDIS_SESSIONS_PASSWORD.
+#jetty.session.redis.password=
+
+## Which sessions this webapp shares; default: its context path (ROOT for /). Same namespace on the same Redis = shared sessions, Tomcat nodes included.
+## Note: one value applies to every webapp of this server.
+#jetty.session.redis.namespace=
+
+## Your own classes that may be stored in sessions: class names (com.acme.Cart) and package prefixes (com.acme.*), comma separated.
+#jetty.session.redis.allowedClasses=
+
+## json (Jackson: beans, records, enums) or java (JDK serialization of Serializable values). Both decode allowed classes only.
+#jetty.session.redis.codec=json
+
+## While Redis cannot be reached: fail answers requests that need their session with 503; local serves node-local sessions.
+#jetty.session.redis.failureMode=fail
+
+## Time to open a connection (ms).
+#jetty.session.redis.connectTimeoutMillis=2000
+
+## Time to wait for an answer from Redis (ms).
+#jetty.session.redis.socketTimeoutMillis=2000
+
+## Most connections per webapp.
+#jetty.session.redis.poolMaxTotal=16
+
+## Longest wait for a free pooled connection (ms); then the request fails instead of hanging.
+#jetty.session.redis.poolMaxWaitMillis=2000
+
+## A request that changes nothing writes its access time only when the stored one is older than this fraction of the max inactive interval (0 to 0.5).
+#jetty.session.redis.touchIntervalFraction=0.1
+
+## How long expired session data stays in Redis for the sessionDestroyed listeners (s). Keep it above jetty.sessionScavengeInterval.seconds.
+#jetty.session.redis.expiryGraceSeconds=600
+
+## Prefix of every key.
+#jetty.session.redis.keyPrefix=rs:
+
+## Written with every save (diagnostics); default: jetty.sessionIdManager.workerName.
+#jetty.session.redis.nodeId=
+
+## CLIENT SETNAME of every connection.
+#jetty.session.redis.clientName=redis-sessions
+
+## Deflate attribute values of at least this many bytes (0 = off).
+#jetty.session.redis.compressionThresholdBytes=0
+
+## Sign every value with HMAC-SHA256 under this key (16 bytes or more; the same on every node). Environment: REDIS_SESSIONS_SIGNING_KEY.
+#jetty.session.redis.signingKey=
+
+## PKCS12 or JKS file with the CA of Redis's certificate (rediss://).
+#jetty.session.redis.tlsTrustStore=
+
+## Its password.
+#jetty.session.redis.tlsTrustStorePassword=
+
+## PKCS12 or JKS file with a client certificate (tls-auth-clients yes).
+#jetty.session.redis.tlsKeyStore=
+
+## Its password.
+#jetty.session.redis.tlsKeyStorePassword=
