@@ -210,7 +210,7 @@ install_jetty() { # $1 name, $2 port
   local name=$1 port=$2 base=$WORK/$1
   rm -rf "$base" && mkdir -p "$base"
   tar -xzf "$ROOT/$JETTY_OVERLAY" -C "$base"
-  (cd "$base" && java -jar "$JETTY_HOME/start.jar" --add-modules=session-store-redis,http,ee10-deploy) \
+  (cd "$base" && java -jar "$JETTY_HOME/start.jar" --add-modules=http,ee10-deploy,session-store-redis) \
     > "$LOGS/$name-install.log" 2>&1 || die "jetty --add-modules failed: see $LOGS/$name-install.log"
   [ -f "$base/start.d/session-store-redis.ini" ] || die "no start.d/session-store-redis.ini in $base: see $LOGS/$name-install.log"
   cat >> "$base/start.d/session-store-redis.ini" <<EOF
@@ -227,13 +227,12 @@ EOF
 jetty.http.host=127.0.0.1
 jetty.http.port=$port
 EOF
-  # Tomcat and Jetty sharing sessions: Jetty appends its worker name to the id in the cookie
-  # (ID.node0); a Tomcat node takes the cookie's value as the id and would not find ID.node0.
-  # An empty worker name keeps the cookie the plain session id, as Tomcat writes it.
-  if [ "$TOMCATS" -gt 0 ]; then
-    printf '\n## demo/run.sh: no worker name suffix in the session cookie (Tomcat nodes share it)\njetty.sessionIdManager.workerName=\n' \
-      >> "$base/start.d/sessions.ini"
-  fi
+  # Each node its own worker name (docs/jetty.md), except when Tomcat nodes share the sessions:
+  # Jetty appends the worker name to the id in the session cookie (ID.jetty-1) and a Tomcat node
+  # would look for a session of that id. An empty worker name keeps the cookie the plain id.
+  local worker=$name
+  if [ "$TOMCATS" -gt 0 ]; then worker=; fi
+  printf '\n## demo/run.sh\njetty.sessionIdManager.workerName=%s\n' "$worker" >> "$base/start.d/sessions.ini"
   mkdir -p "$base/webapps"
   cp "$WAR" "$base/webapps/$CONTEXT.war"
 }
