@@ -25,12 +25,14 @@ import static org.assertj.core.api.Assertions.fail;
  * makes it stop every process it started, by PID. Free ports are passed in, so a developer's
  * own Redis on 6379 or anything on 8080 does not matter.
  *
- * <p>Skipped while an adapter is not in the source tree yet (its module has no sources): the
- * demo needs both. Needs curl (the script's smoke check uses it).
+ * <p>Skipped while an adapter is not in the source tree yet: the demo needs both. Needs curl (the
+ * script's smoke check uses it; .ci/run installs it).
  */
 class DemoClusterIT {
 
     private static final long TIMEOUT_SECONDS = 110;
+    private static final String TOMCAT_ADAPTER = "tomcat-valve/src/main/java/io/redissessions/tomcat/RedisSessionManager.java";
+    private static final String JETTY_ADAPTER = "jetty-session/src/main/java/io/redissessions/jetty/RedisSessionDataStoreFactory.java";
 
     private static Path root() {
         Path p = Path.of("").toAbsolutePath();
@@ -59,10 +61,10 @@ class DemoClusterIT {
     @Test
     void oneSessionSurvivesEveryNodeBehindTheRoundRobinBalancer() throws Exception {
         Path root = root();
-        Assumptions.assumeTrue(Files.isDirectory(root.resolve("tomcat-valve/src/main/java")),
-                "the Tomcat adapter is not in this tree yet (tomcat-valve/src/main/java)");
-        Assumptions.assumeTrue(Files.isDirectory(root.resolve("jetty-session/src/main/java")),
-                "the Jetty adapter is not in this tree yet (jetty-session/src/main/java)");
+        Assumptions.assumeTrue(Files.isRegularFile(root.resolve(TOMCAT_ADAPTER)),
+                "the Tomcat adapter is not in this tree yet (" + TOMCAT_ADAPTER + ")");
+        Assumptions.assumeTrue(Files.isRegularFile(root.resolve(JETTY_ADAPTER)),
+                "the Jetty adapter is not in this tree yet (" + JETTY_ADAPTER + ")");
         io.redissessions.testing.RedisAssumptions.require(onPath("curl"),
                 "demo/run.sh --smoke needs curl: apt-get install curl", System::getenv);
         String version = System.getProperty("project.version");

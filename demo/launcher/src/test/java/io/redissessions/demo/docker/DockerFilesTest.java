@@ -234,7 +234,7 @@ class DockerFilesTest {
 
     @Test
     void tomcatClassNamesOfContextXmlExist() throws Exception {
-        Assumptions.assumeTrue(Files.isDirectory(root.resolve("tomcat-valve/src/main/java")),
+        Assumptions.assumeTrue(Files.isDirectory(root.resolve("tomcat-valve/src/main/java/io/redissessions/tomcat")),
                 "the Tomcat adapter is not in this tree yet");
         for (String element : List.of("Valve", "Manager")) {
             String className = tomcatElement(element).getAttribute("className");
