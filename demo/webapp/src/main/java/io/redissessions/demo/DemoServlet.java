@@ -264,8 +264,8 @@ public class DemoServlet extends HttpServlet {
             }
             String ttl = pttlMillis == -1 ? "no TTL (never expires)"
                     : String.format(Locale.ROOT, "TTL %.1f s (max inactive + expiryGraceSeconds)", pttlMillis / 1000.0);
-            return ttl + ", written " + (version == null ? "?" : version) + " times, last by "
-                    + (node == null ? "?" : node);
+            return ttl + ", last written by " + (node == null ? "?" : node) + " (write #"
+                    + (version == null ? "?" : version) + ")";
         }
     }
 }
