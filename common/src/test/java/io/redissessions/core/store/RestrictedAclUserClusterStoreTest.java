@@ -1,0 +1,49 @@
+package io.redissessions.core.store;
+
+import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.testing.RedisClusterGroup;
+import io.redissessions.testing.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The store contract on a three-master Cluster as the least-privilege user of
+ * docs/operations.md with the Cluster additions (the slot map). Covers the cross-slot id change
+ * (DUMP, PTTL, RESTORE) too. ACL LOG of every node must stay empty.
+ */
+class RestrictedAclUserClusterStoreTest extends SessionStoreContract {
+
+    private static RedisClusterGroup cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisClusterGroup.start();
+        for (RedisServer node : cluster.nodes()) {
+            RestrictedAclUser.create(node, RestrictedAclUser.clusterRules());
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @Override
+    protected SessionStoreConfig config() {
+        SessionStoreConfig c = new SessionStoreConfig();
+        c.setUri(cluster.uri());
+        c.setUser(RestrictedAclUser.NAME);
+        c.setPassword(RestrictedAclUser.PASSWORD);
+        return c;
+    }
+
+    @AfterEach
+    void nothingWasRefused() {
+        for (RedisServer node : cluster.nodes()) {
+            assertThat(node.command("ACL", "LOG")).as("ACL LOG of node %s", node.port()).isEmpty();
+        }
+    }
+}
