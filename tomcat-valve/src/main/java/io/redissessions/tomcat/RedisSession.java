@@ -43,14 +43,18 @@ public class RedisSession extends StandardSession {
     private volatile boolean invalidating;
     private volatile boolean principalWarningLogged;
 
-    RedisSession(RedisSessionManager manager, SessionState state, boolean claimed) {
+    /**
+     * @param id the session's id in Tomcat: the stored (cluster) id of {@code state} with a node
+     *           suffix ({@code .jvmRoute}, or a Jetty worker name) or without
+     */
+    RedisSession(RedisSessionManager manager, SessionState state, String id, boolean claimed) {
         super(manager);
         this.redisManager = manager;
         this.state = state;
         this.claimed = claimed;
         this.attributeMap = new StateAttributeMap(this);
         this.attributes = attributeMap;
-        this.id = state.id();
+        this.id = id;
         this.creationTime = state.createdMillis();
         this.lastAccessedTime = state.accessedMillis();
         this.thisAccessedTime = state.accessedMillis();
@@ -169,7 +173,7 @@ public class RedisSession extends StandardSession {
         }
         if (claimed) {
             super.expire(notify);
-            redisManager.deleteQuietly(id);
+            redisManager.deleteQuietly(state.id());
             return;
         }
         boolean stored = !state.isNew();
@@ -199,14 +203,15 @@ public class RedisSession extends StandardSession {
     void moveTo(String newId) {
         SessionState old = state;
         SessionState fresh = null;
-        if (!old.isNew() && redisManager.renameInStore(old.id(), newId)) {
-            fresh = redisManager.openInStore(newId);
+        String newClusterId = RedisSessionManager.clusterId(newId);
+        if (!old.isNew() && redisManager.renameInStore(old.id(), newClusterId)) {
+            fresh = redisManager.openInStore(newClusterId);
         }
         ClassLoader loader = classLoader();
         Set<String> carried;
         if (fresh == null) {
             // never stored, or gone meanwhile: it continues as a new session under the new id
-            fresh = redisManager.store().newSession(newId, old.maxInactiveSeconds());
+            fresh = redisManager.store().newSession(newClusterId, old.maxInactiveSeconds());
             carried = old.attributeNames();
         } else {
             carried = attributeMap.touchedNames();

@@ -106,6 +106,12 @@ public class RedisSessionManager extends ManagerBase {
         }
         namespace = config.getNamespace() != null ? config.getNamespace()
                 : SessionStoreConfig.namespaceForContextPath(context.getPath());
+        String route = getJvmRoute();
+        if (route != null && route.contains(".")) {
+            log.warn("redis-sessions: jvmRoute '" + route + "' contains a '.'; session ids are stored without "
+                    + "what follows their last '.', so ids of this node share a key prefix with the route's first "
+                    + "part. Use a jvmRoute without '.' (Jetty's worker names cannot contain one either)");
+        }
         failureMode = config.failureModeValue();
         store = new RedisSessionStore(config, namespace, clock);
         log.info("redis-sessions: context [" + context.getName() + "] keeps its sessions in Redis, namespace '"
@@ -205,19 +211,41 @@ public class RedisSessionManager extends ManagerBase {
     private RedisSession load(String id, RequestScope scope) {
         SessionState state;
         try {
-            state = store.open(id);
+            state = store.open(clusterId(id));
             redisUp();
         } catch (SessionStoreException e) {
             if (isDataError(e)) {
                 // the key holds something that is not a session: it cannot become one, remove it
                 unreadable(id, "the session", e);
-                deleteQuietly(id);
+                deleteQuietly(clusterId(id));
                 return null;
             }
             failed(e, "load session " + id, scope);
             return null;
         }
-        return state == null ? null : new RedisSession(this, state, false);
+        // the id as the request presented it: its suffix (whichever node's) is not rewritten
+        return state == null ? null : new RedisSession(this, state, id, false);
+    }
+
+    /**
+     * The id a session is stored under in Redis: {@code id} without a node suffix, that is
+     * without everything from its last '.' on ({@code 9F2C....n1} → {@code 9F2C...}). Tomcat
+     * appends its {@code jvmRoute} that way, and Jetty its worker name; Jetty removes the same
+     * suffix (from the last '.') before it looks a session up, so both containers agree on the
+     * key of every session. Null stays null.
+     */
+    public static String clusterId(String id) {
+        if (id == null) {
+            return null;
+        }
+        int dot = id.lastIndexOf('.');
+        return dot > 0 ? id.substring(0, dot) : id;
+    }
+
+    /** {@code clusterId} with this node's jvmRoute appended, as Tomcat forms the ids it creates. */
+    String withOwnRoute(String clusterId) {
+        String route = getJvmRoute();
+        return route == null || route.isEmpty() ? clusterId : clusterId + "." + route;
     }
 
     /** A new session; nothing is written until the request ends. */
@@ -228,7 +256,8 @@ public class RedisSessionManager extends ManagerBase {
                     + "] is not started");
         }
         String id = sessionId != null ? sessionId : generateSessionId();
-        RedisSession session = new RedisSession(this, store.newSession(id, getContext().getSessionTimeout() * 60), false);
+        RedisSession session = new RedisSession(this,
+                store.newSession(clusterId(id), getContext().getSessionTimeout() * 60), id, false);
         RequestScope scope = RequestScope.current();
         if (scope != null) {
             scope.remember(this, id, session);
@@ -316,7 +345,7 @@ public class RedisSessionManager extends ManagerBase {
             return;
         }
         try {
-            new RedisSession(this, state, true).expire(true);
+            new RedisSession(this, state, withOwnRoute(state.id()), true).expire(true);
         } catch (RuntimeException e) {
             log.error("redis-sessions: the expiry listeners of session " + id + " failed", e);
         }
@@ -401,7 +430,7 @@ public class RedisSessionManager extends ManagerBase {
      */
     Boolean deleteForInvalidation(RedisSession session) {
         try {
-            boolean deleted = store().delete(session.getIdInternal());
+            boolean deleted = store().delete(session.state().id());
             redisUp();
             return deleted;
         } catch (SessionStoreException e) {

@@ -1,0 +1,152 @@
+package io.redissessions.tomcat;
+
+import io.redissessions.testing.MutableClock;
+import io.redissessions.tomcat.testapp.SessionEvents;
+import org.apache.catalina.Engine;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Session ids with a node suffix: Tomcat appends {@code .jvmRoute}, Jetty {@code .workerName}.
+ * Sessions are stored under the id without it (the cluster id, as Jetty does), and any node finds
+ * a session whatever suffix the request's id carries: its own, another Tomcat's jvmRoute, or a
+ * Jetty worker name.
+ */
+class NodeSuffixTest extends NodesTestBase {
+
+    private TomcatNode startWithRoute(String name, String jvmRoute, MutableClock clock) {
+        TomcatNode.Builder b = node(name).context(c -> ((Engine) c.getParent().getParent()).setJvmRoute(jvmRoute));
+        if (clock != null) {
+            b.clock(clock);
+        }
+        return started(b.start());
+    }
+
+    private List<String> sessionKeys() {
+        return Arrays.stream(redis.command("KEYS", "rs:{" + namespace + ":*}:s:*").split("\n"))
+                .filter(k -> !k.isBlank()).toList();
+    }
+
+    /** A GET with exactly this session cookie, no jar. */
+    private static String getWithCookie(TomcatNode node, String path, String sessionCookie) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .header("Cookie", "JSESSIONID=" + sessionCookie).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
+    void sessionIsStoredWithoutTheJvmRouteAndFoundByEveryNode() {
+        TomcatNode t1 = startWithRoute("t1", "t1", null);
+        TomcatNode t2 = startWithRoute("t2", "t2", null);
+        Browser browser = new Browser(t1, t2);
+
+        String id = browser.body(t1, "/s?op=set&name=user&value=alice");
+        assertThat(id).endsWith(".t1");
+        String clusterId = id.substring(0, id.length() - ".t1".length());
+        assertThat(RedisSessionManager.clusterId(id)).isEqualTo(clusterId);
+        assertThat(sessionKeys()).singleElement().asString().endsWith(":s:" + clusterId);
+
+        assertThat(browser.body(t2, "/s?op=get&name=user")).isEqualTo("alice");
+        // the suffix is not rewritten by the node that serves it
+        assertThat(browser.body(t2, "/s?op=id")).isEqualTo(id);
+        assertThat(browser.sessionId()).contains(id);
+        browser.body(t2, "/s?op=set&name=user&value=bob");
+        assertThat(browser.body(t1, "/s?op=get&name=user")).isEqualTo("bob");
+        assertThat(sessionKeys()).singleElement().asString().endsWith(":s:" + clusterId);
+    }
+
+    @Test
+    void sessionIsFoundWhateverSuffixTheRequestedIdCarries() throws Exception {
+        TomcatNode t1 = startWithRoute("t1", "t1", null);
+        TomcatNode plain = started(node("plain").start()); // no jvmRoute
+        Browser browser = new Browser(t1);
+        String id = browser.body(t1, "/s?op=set&name=user&value=alice");
+        String clusterId = RedisSessionManager.clusterId(id);
+
+        // as a Jetty node with workerName "jettyA" hands it out, to a node with and one without jvmRoute
+        assertThat(getWithCookie(t1, "/s?op=get&name=user", clusterId + ".jettyA")).isEqualTo("alice");
+        assertThat(getWithCookie(plain, "/s?op=get&name=user", clusterId + ".jettyA")).isEqualTo("alice");
+        assertThat(getWithCookie(plain, "/s?op=get&name=user", clusterId)).isEqualTo("alice");
+        assertThat(getWithCookie(t1, "/s?op=id", clusterId + ".jettyA")).isEqualTo(clusterId + ".jettyA");
+
+        // a change made through the foreign suffix lands in the same session
+        getWithCookie(plain, "/s?op=set&name=user&value=carol", clusterId + ".jettyA");
+        assertThat(browser.body(t1, "/s?op=get&name=user")).isEqualTo("carol");
+
+        // and so does an invalidation
+        assertThat(getWithCookie(plain, "/s?op=invalidate", clusterId + ".other")).isEqualTo("invalidated");
+        assertThat(browser.body(t1, "/s?op=get&name=user")).isEqualTo("no-session");
+        assertThat(sessionKeys()).isEmpty();
+        assertThat(SessionEvents.destroyed(id) + SessionEvents.destroyed(clusterId + ".other")).isEqualTo(1);
+    }
+
+    @Test
+    void sessionStoredByJettyUnderItsClusterIdIsFound() throws Exception {
+        TomcatNode t1 = startWithRoute("t1", "t1", null);
+        // what a Jetty node writes: key = cluster id "node0..." (worker name prefix, no suffix)
+        String jettyClusterId = "jettyA" + Long.toString(System.nanoTime(), 36);
+        var store = new io.redissessions.core.store.RedisSessionStore(t1.manager.getConfig(), namespace,
+                java.time.Clock.systemUTC());
+        try {
+            var state = store.newSession(jettyClusterId, 600);
+            state.setAttribute("user", "dora");
+            state.save();
+        } finally {
+            store.close();
+        }
+        assertThat(getWithCookie(t1, "/s?op=get&name=user", jettyClusterId + ".jettyA")).isEqualTo("dora");
+    }
+
+    @Test
+    void changedIdKeepsTheRouteInTomcatAndLosesItInRedis() {
+        TomcatNode t1 = startWithRoute("t1", "t1", null);
+        TomcatNode t2 = startWithRoute("t2", "t2", null);
+        Browser browser = new Browser(t1, t2);
+        String id = browser.body(t1, "/s?op=set&name=user&value=alice");
+
+        String newId = browser.body(t2, "/s?op=changeId");
+        assertThat(newId).endsWith(".t2").isNotEqualTo(id);
+        assertThat(browser.sessionId()).contains(newId);
+        assertThat(sessionKeys()).singleElement().asString().endsWith(":s:" + RedisSessionManager.clusterId(newId));
+        assertThat(browser.body(t1, "/s?op=get&name=user")).isEqualTo("alice");
+    }
+
+    @Test
+    void expiredSessionIsDestroyedOnceUnderTheClaimingNodesRoute() {
+        MutableClock clock = MutableClock.startingNow();
+        TomcatNode t1 = startWithRoute("t1", "t1", clock);
+        TomcatNode t2 = startWithRoute("t2", "t2", clock);
+        Browser browser = new Browser(t1);
+        String id = browser.body(t1, "/s?op=maxInactive&value=60");
+        String clusterId = RedisSessionManager.clusterId(id);
+
+        clock.advance(Duration.ofSeconds(61));
+        t2.backgroundProcess();
+        t1.backgroundProcess();
+
+        assertThat(SessionEvents.destroyed(clusterId + ".t2")).isEqualTo(1);
+        assertThat(SessionEvents.destroyed(id)).isZero();
+        assertThat(sessionKeys()).isEmpty();
+    }
+
+    @Test
+    void clusterIdStripsFromTheLastDotAsJettyDoes() {
+        assertThat(RedisSessionManager.clusterId("ABC.n1")).isEqualTo("ABC");
+        assertThat(RedisSessionManager.clusterId("ABC")).isEqualTo("ABC");
+        assertThat(RedisSessionManager.clusterId("ABC.a.b")).isEqualTo("ABC.a");
+        assertThat(RedisSessionManager.clusterId(".hidden")).isEqualTo(".hidden");
+        assertThat(RedisSessionManager.clusterId(null)).isNull();
+    }
+
+}
