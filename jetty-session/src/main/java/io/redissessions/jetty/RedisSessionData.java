@@ -203,9 +203,11 @@ public class RedisSessionData extends SessionData {
      *
      * @param create            the session is not stored under this id yet: write everything
      * @param touchIntervalMs   write a bare access time only when the stored one is this much older
-     * @param nodeId            written as {@code #node} when Jetty names no last node
+     * @param nodeId            written as {@code #node} when it is explicit or Jetty names no last node
+     * @param nodeIdExplicit    the user set the nodeId setting: it wins over Jetty's last node
+     *                          (Jetty's worker name)
      */
-    synchronized SessionUpdate buildUpdate(boolean create, long touchIntervalMs, String nodeId) {
+    synchronized SessionUpdate buildUpdate(boolean create, long touchIntervalMs, String nodeId, boolean nodeIdExplicit) {
         SessionUpdate.Builder b = create ? SessionUpdate.create(getId()) : SessionUpdate.update(getId());
         boolean write = create || getMaxInactiveMs() != storedMaxInactiveMs || getCookieSet() != storedCookieSet;
         Set<String> names = new LinkedHashSet<>(changed);
@@ -259,7 +261,7 @@ public class RedisSessionData extends SessionData {
         b.extra(X_COOKIE_SET, Long.toString(getCookieSet()));
         b.extra(X_LAST_SAVED, Long.toString(Math.max(1, getLastSaved())));
         String node = getLastNode();
-        b.node(node == null || node.isBlank() ? nodeId : node);
+        b.node(nodeIdExplicit || node == null || node.isBlank() ? nodeId : node);
         return b.build();
     }
 

@@ -66,6 +66,10 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
     private String namespace;
     private FailureMode failureMode = FailureMode.FAIL;
     private ClassLoader loader;
+    /** The nodeId setting was taken from Jetty's worker name by a previous start, not set by the user. */
+    private boolean nodeIdFromWorkerName;
+    /** The user set nodeId: it is written to #node, whatever Jetty's worker name. */
+    private volatile boolean nodeIdExplicit;
 
     /** failureMode=local: sessions this node could not write (or read) while Redis was unreachable. */
     private final Map<String, RedisSessionData> local = new ConcurrentHashMap<>();
@@ -109,8 +113,14 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         String contextPath = ctx == null ? "/" : ctx.getContextPath();
         namespace = config.getNamespace() != null ? config.getNamespace()
                 : SessionStoreConfig.namespaceForContextPath(contextPath);
-        if (config.getNodeId() == null && _context.getWorkerName() != null && !_context.getWorkerName().isBlank()) {
+        if (nodeIdFromWorkerName) {
+            config.setNodeId(null); // taken from the worker name at the previous start: take it again
+            nodeIdFromWorkerName = false;
+        }
+        nodeIdExplicit = config.getNodeId() != null;
+        if (!nodeIdExplicit && _context.getWorkerName() != null && !_context.getWorkerName().isBlank()) {
             config.setNodeId(_context.getWorkerName());
+            nodeIdFromWorkerName = true;
         }
         config.validate();
         failureMode = config.failureModeValue();
@@ -210,7 +220,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         RedisSessionStore s = requireStore();
         RedisSessionData d = data instanceof RedisSessionData r ? r : copyOf(data);
         boolean create = lastSaveTime <= 0 || d.isCreateRequired();
-        SessionUpdate update = d.buildUpdate(create, touchIntervalMillis(s, d), s.nodeId());
+        SessionUpdate update = d.buildUpdate(create, touchIntervalMillis(s, d), s.nodeId(), nodeIdExplicit);
         if (update == null) {
             s.metrics().skippedWrite();
             return;
