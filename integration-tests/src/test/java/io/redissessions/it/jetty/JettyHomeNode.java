@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  * One jetty-home node as a user sets it up: a fresh $JETTY_BASE, the redis-sessions overlay
  * unpacked into it, {@code start.jar --add-modules=...}, settings in start.d/*.ini, an exploded
  * webapp in webapps/, then {@code java -jar start.jar} as a process of its own, stopped by its PID.
+ * Public for the mixed Tomcat-and-Jetty test ({@code io.redissessions.it.mixed}).
  */
-final class JettyHomeNode implements AutoCloseable {
+public final class JettyHomeNode implements AutoCloseable {
 
     private final String name;
     private final Path home;
@@ -39,7 +40,7 @@ final class JettyHomeNode implements AutoCloseable {
     }
 
     /** Creates the base: overlay, modules, ini settings, webapp. */
-    static JettyHomeNode create(String name, Path home, Path overlay, Path workDir, Path webapp, int port,
+    public static JettyHomeNode create(String name, Path home, Path overlay, Path workDir, Path webapp, int port,
                                 Map<String, String> redisSettings, Map<String, String> sessionSettings) {
         try {
             Path base = workDir.resolve("base-" + name);
@@ -90,7 +91,7 @@ final class JettyHomeNode implements AutoCloseable {
     }
 
     /** Starts the server process and waits until the webapp answers. */
-    void start(Map<String, String> environment) {
+    public void start(Map<String, String> environment) {
         try {
             List<String> cmd = List.of(javaBin(), "-jar", home.resolve("start.jar").toString(),
                     "jetty.home=" + home, "jetty.base=" + base,
@@ -125,19 +126,19 @@ final class JettyHomeNode implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path base() {
+    public Path base() {
         return base;
     }
 
-    Path log() {
+    public Path log() {
         return base.resolve("jetty.log");
     }
 
-    String baseUri() {
+    public String baseUri() {
         return "http://127.0.0.1:" + port + "/app";
     }
 
@@ -170,7 +171,7 @@ final class JettyHomeNode implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static void copyRecursively(Path from, Path to) throws IOException {
+    public static void copyRecursively(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 Path target = to.resolve(from.relativize(p).toString());
@@ -184,7 +185,7 @@ final class JettyHomeNode implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -22,14 +22,15 @@ import java.util.stream.Stream;
 /**
  * One node of a real Tomcat distribution, installed the way the README tells users: its own
  * CATALINA_BASE with the -all jar in lib/ and the two lines in conf/context.xml; started as a
- * separate process (Bootstrap, as catalina.sh does) and stopped by its PID.
+ * separate process (Bootstrap, as catalina.sh does) and stopped by its PID. Public for the
+ * mixed Tomcat-and-Jetty test ({@code io.redissessions.it.mixed}).
  */
-final class TomcatNode implements AutoCloseable {
+public final class TomcatNode implements AutoCloseable {
 
-    final String name;
-    final Path home;
-    final Path base;
-    final int port;
+    public final String name;
+    public final Path home;
+    public final Path base;
+    public final int port;
     private Process process;
 
     private TomcatNode(String name, Path home, Path base, int port) {
@@ -44,7 +45,7 @@ final class TomcatNode implements AutoCloseable {
      * jvmRoute set in server.xml, {@code managerLine} and the Valve line added to conf/context.xml,
      * a user alice/secret with role "user", the -all jar in lib/ and {@code webapp} as webapps/app.
      */
-    static TomcatNode install(String name, Path home, Path work, Path allJar, Path webapp, String managerLine) {
+    public static TomcatNode install(String name, Path home, Path work, Path allJar, Path webapp, String managerLine) {
         try {
             Path base = work.resolve(name);
             deleteRecursively(base);
@@ -87,16 +88,16 @@ final class TomcatNode implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port + "/app";
     }
 
-    Path eventsFile() {
+    public Path eventsFile() {
         return base.resolve("logs/events.txt");
     }
 
     /** Lines the webapp's listeners wrote on this node. */
-    List<String> events() {
+    public List<String> events() {
         try {
             return Files.exists(eventsFile()) ? Files.readAllLines(eventsFile()) : List.of();
         } catch (IOException e) {
@@ -104,7 +105,7 @@ final class TomcatNode implements AutoCloseable {
         }
     }
 
-    TomcatNode start() {
+    public TomcatNode start() {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-XX:+UseSerialGC",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -149,12 +150,12 @@ final class TomcatNode implements AutoCloseable {
         return this;
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return process != null && process.isAlive();
     }
 
     /** Stops the process by its PID: SIGTERM (Tomcat's shutdown hook stops it cleanly), then SIGKILL. */
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -171,7 +172,7 @@ final class TomcatNode implements AutoCloseable {
     }
 
     /** The console and catalina logs, for failure messages. */
-    String logs() {
+    public String logs() {
         StringBuilder sb = new StringBuilder("---- logs of " + name + " ----\n");
         try (Stream<Path> files = Files.list(base.resolve("logs"))) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith("c")).sorted().toList()) {
@@ -185,7 +186,7 @@ final class TomcatNode implements AutoCloseable {
         return sb.toString();
     }
 
-    String catalinaLog() {
+    public String catalinaLog() {
         StringBuilder sb = new StringBuilder();
         try (Stream<Path> files = Files.list(base.resolve("logs"))) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith("catalina")).toList()) {
@@ -210,7 +211,7 @@ final class TomcatNode implements AutoCloseable {
         return text.substring(0, i) + replacement + text.substring(i + target.length());
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -218,7 +219,7 @@ final class TomcatNode implements AutoCloseable {
         }
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
@@ -231,7 +232,7 @@ final class TomcatNode implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
