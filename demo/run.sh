@@ -227,12 +227,10 @@ EOF
 jetty.http.host=127.0.0.1
 jetty.http.port=$port
 EOF
-  # Each node its own worker name (docs/jetty.md), except when Tomcat nodes share the sessions:
-  # Jetty appends the worker name to the id in the session cookie (ID.jetty-1) and a Tomcat node
-  # would look for a session of that id. An empty worker name keeps the cookie the plain id.
-  local worker=$name
-  if [ "$TOMCATS" -gt 0 ]; then worker=; fi
-  printf '\n## demo/run.sh\njetty.sessionIdManager.workerName=%s\n' "$worker" >> "$base/start.d/sessions.ini"
+  # Each node its own worker name (docs/jetty.md). Jetty appends it to the id in the session cookie
+  # (ID.jetty-1); the Tomcat nodes look sessions up without such a suffix, as Jetty does
+  # (docs/operations.md, "Tomcat and Jetty in one cluster"). No '.' in it: Jetty cuts at the last '.'.
+  printf '\n## demo/run.sh\njetty.sessionIdManager.workerName=%s\n' "$name" >> "$base/start.d/sessions.ini"
   mkdir -p "$base/webapps"
   cp "$WAR" "$base/webapps/$CONTEXT.war"
 }

@@ -16,7 +16,12 @@ public final class SessionKey {
     private SessionKey() {
     }
 
+    /** {@code sessionId} may carry a node suffix (Tomcat's {@code .jvmRoute}, Jetty's {@code .workerName}): it is not part of the key. */
     public static String of(String keyPrefix, String namespace, String sessionId) {
+        int dot = sessionId.lastIndexOf('.');
+        if (dot > 0) {
+            sessionId = sessionId.substring(0, dot);
+        }
         return keyPrefix + "{" + namespace + ":" + String.format("%02d", shard(sessionId)) + "}:s:" + sessionId;
     }
 

@@ -21,6 +21,13 @@ class SessionKeyTest {
     }
 
     @Test
+    void nodeSuffixOfTheIdIsNotPartOfTheKey() {
+        SessionKeys store = new SessionKeys("rs:", "demo");
+        assertThat(SessionKey.of("rs:", "demo", "9F2C.tomcat-1")).isEqualTo(store.sessionKey("9F2C"));
+        assertThat(SessionKey.of("rs:", "demo", "jetty-1x7f.jetty-1")).isEqualTo(store.sessionKey("jetty-1x7f"));
+    }
+
+    @Test
     void shardIsWrittenWithTwoDigits() {
         assertThat(SessionKey.of("rs:", "demo", "A")).matches("rs:\\{demo:\\d\\d}:s:A");
         assertThat(SessionKey.of("app:", "ROOT", "9F2C")).startsWith("app:{ROOT:").endsWith("}:s:9F2C");
