@@ -77,7 +77,7 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/redis-sessions/
 #jetty.session.redis.touchIntervalFraction=0.1
 
 ## How long expired session data stays in Redis for the sessionDestroyed listeners (s). Keep it above jetty.sessionScavengeInterval.seconds.
-#jetty.session.redis.expiryGraceSeconds=600
+#jetty.session.redis.expiryGraceSeconds=1800
 
 ## Prefix of every key.
 #jetty.session.redis.keyPrefix=rs:

@@ -36,7 +36,7 @@ public final class SessionStoreConfig {
     public static final int DEFAULT_POOL_MAX_WAIT_MILLIS = 2000;
     public static final String DEFAULT_CLIENT_NAME = "redis-sessions";
     public static final String DEFAULT_KEY_PREFIX = "rs:";
-    public static final int DEFAULT_EXPIRY_GRACE_SECONDS = 600;
+    public static final int DEFAULT_EXPIRY_GRACE_SECONDS = 1800;
     public static final double DEFAULT_TOUCH_INTERVAL_FRACTION = 0.1;
     public static final double MAX_TOUCH_INTERVAL_FRACTION = 0.5;
     public static final String DEFAULT_CODEC = "json";
