@@ -2,6 +2,7 @@ package io.redissessions.jetty;
 
 import io.redissessions.core.codec.AttributeDecodingException;
 import io.redissessions.core.codec.AttributeEncodingException;
+import io.redissessions.core.codec.ImmutableValues;
 import io.redissessions.core.codec.ValueCodec;
 import io.redissessions.core.store.Fields;
 import io.redissessions.core.store.StoreMetrics;
@@ -228,6 +229,9 @@ public class RedisSessionData extends SessionData {
                     b.attribute(name, before); // never decoded: carried over as stored
                 }
                 continue;
+            }
+            if (!create && !changed.contains(name) && ImmutableValues.isImmutable(value)) {
+                continue; // read, and it cannot have changed in place: no need to encode it again
             }
             byte[] bytes;
             try {

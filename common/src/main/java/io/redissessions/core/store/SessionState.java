@@ -2,6 +2,7 @@ package io.redissessions.core.store;
 
 import io.redissessions.core.codec.AttributeDecodingException;
 import io.redissessions.core.codec.AttributeEncodingException;
+import io.redissessions.core.codec.ImmutableValues;
 import io.redissessions.core.codec.ValueCodec;
 
 import java.util.Arrays;
@@ -245,6 +246,9 @@ public final class SessionState {
         boolean changed = isNew || maxInactiveChanged || !changedExtras.isEmpty();
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String name = e.getKey();
+            if (!set.contains(name) && ImmutableValues.isImmutable(e.getValue())) {
+                continue; // read, and it cannot have changed in place: no need to encode it again
+            }
             byte[] bytes;
             try {
                 bytes = codec.encode(name, e.getValue());
