@@ -1,5 +1,6 @@
 package io.redissessions.tomcat;
 
+import io.redissessions.testing.CommandStats;
 import io.redissessions.tomcat.testapp.SessionEvents;
 import io.redissessions.tomcat.testapp.SessionServlet;
 import org.junit.jupiter.api.Test;
@@ -154,11 +155,11 @@ class SessionSharingTest extends NodesTestBase {
         browser.body("/s?op=set&name=user&value=alice");
         browser.body("/s?op=set&name=user&value=bob");
 
-        CommandCounts before = CommandCounts.read(redis);
+        CommandStats before = CommandStats.read(redis);
         browser.body("/s?op=get&name=user");
-        CommandCounts afterRead = CommandCounts.read(redis);
+        CommandStats afterRead = CommandStats.read(redis);
         browser.body("/s?op=set&name=user&value=carol");
-        CommandCounts afterChange = CommandCounts.read(redis);
+        CommandStats afterChange = CommandStats.read(redis);
 
         assertThat(afterRead.minus(before)).containsExactlyEntriesOf(java.util.Map.of("hgetall", 1L));
         assertThat(afterChange.minus(afterRead)).containsEntry("hgetall", 1L).containsEntry("evalsha", 1L)

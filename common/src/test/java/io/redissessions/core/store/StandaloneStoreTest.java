@@ -1,6 +1,7 @@
 package io.redissessions.core.store;
 
 import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.testing.CommandStats;
 import io.redissessions.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
