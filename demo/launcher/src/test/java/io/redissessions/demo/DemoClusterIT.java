@@ -1,6 +1,5 @@
 package io.redissessions.demo;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -61,10 +60,8 @@ class DemoClusterIT {
     @Test
     void oneSessionSurvivesEveryNodeBehindTheRoundRobinBalancer() throws Exception {
         Path root = root();
-        Assumptions.assumeTrue(Files.isRegularFile(root.resolve(TOMCAT_ADAPTER)),
-                "the Tomcat adapter is not in this tree yet (" + TOMCAT_ADAPTER + ")");
-        Assumptions.assumeTrue(Files.isRegularFile(root.resolve(JETTY_ADAPTER)),
-                "the Jetty adapter is not in this tree yet (" + JETTY_ADAPTER + ")");
+        assertThat(root.resolve(TOMCAT_ADAPTER)).as("the Tomcat adapter").isRegularFile();
+        assertThat(root.resolve(JETTY_ADAPTER)).as("the Jetty adapter").isRegularFile();
         io.redissessions.testing.RedisAssumptions.require(onPath("curl"),
                 "demo/run.sh --smoke needs curl: apt-get install curl", System::getenv);
         String version = System.getProperty("project.version");
