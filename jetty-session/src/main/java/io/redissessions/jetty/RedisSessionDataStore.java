@@ -6,31 +6,20 @@ import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.connection.RedisConnector;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
-import io.redissessions.core.store.SessionKeys;
 import io.redissessions.core.store.SessionUpdate;
-import io.redissessions.core.store.StoreMetrics;
 import io.redissessions.core.store.StoredSession;
 import org.eclipse.jetty.server.Context;
-import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
-import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A Jetty {@link org.eclipse.jetty.session.SessionDataStore} on the shared Redis store (wire
@@ -48,22 +37,13 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  */
 @ManagedObject("Jetty sessions kept in Redis (redis-sessions)")
-public class RedisSessionDataStore extends AbstractSessionDataStore {
+public class RedisSessionDataStore extends RedisSessionDataStoreBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSessionDataStore.class);
 
-    /** Expired sessions claimed per round trip. */
-    static final int CLAIM_BATCH = 100;
-    /** Most expired sessions handed to Jetty per scavenge; the rest wait for the next one. */
-    static final int CLAIM_MAX_PER_SCAVENGE = 10_000;
-    private static final long PROBE_INTERVAL_MILLIS = 1000;
-
-    private final SessionStoreConfig config;
     private Clock clock = Clock.systemUTC();
 
-    private volatile RedisSessionStore store;
     private RedisConnector connector;
-    private String namespace;
     private FailureMode failureMode = FailureMode.FAIL;
     private ClassLoader loader;
     /** The nodeId setting was taken from Jetty's worker name by a previous start, not set by the user. */
@@ -71,13 +51,8 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
     /** The user set nodeId: it is written to #node, whatever Jetty's worker name. */
     private volatile boolean nodeIdExplicit;
 
-    /** failureMode=local: sessions this node could not write (or read) while Redis was unreachable. */
-    private final Map<String, RedisSessionData> local = new ConcurrentHashMap<>();
-    private final AtomicBoolean unavailable = new AtomicBoolean();
-    private volatile long lastProbeMillis;
-    /** Some call has succeeded since start. */
-    private volatile boolean reached;
-    private final LongAdder localFallbacks = new LongAdder();
+    private final RedisAvailability availability = new RedisAvailability(this);
+    private final RedisSessionExpiry expiry = new RedisSessionExpiry(this);
 
     public RedisSessionDataStore() {
         this(new SessionStoreConfig());
@@ -88,12 +63,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
      * connections when it starts and closes it when it stops.
      */
     public RedisSessionDataStore(SessionStoreConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
-    }
-
-    /** The settings; change them before the store starts. */
-    public SessionStoreConfig getConfig() {
-        return config;
+        super(config);
     }
 
     /** The time source for expiry decisions (the stored expiry is compared with it). */
@@ -140,12 +110,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
             connector.close();
             connector = null;
         }
-        local.clear();
-    }
-
-    /** The shared store; null before start. */
-    RedisSessionStore store() {
-        return store;
+        availability.clearLocal();
     }
 
     /** Jetty's canonical form of this context's path, as in {@link SessionData#getContextPath()}. */
@@ -178,29 +143,23 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         StoredSession stored;
         try {
             stored = s.load(id);
-            available();
+            availability.available();
         } catch (SessionStoreException e) {
-            if (isDataError(e)) {
+            if (RedisAvailability.isDataError(e)) {
                 s.metrics().decodeFailure();
                 LOG.warn("redis-sessions: session {} cannot be read and is treated as absent: {}", id, e.getMessage());
                 throw new UnreadableSessionDataException(id, _context, e);
             }
-            unavailable(e);
-            if (failureMode == FailureMode.LOCAL) {
-                localFallback("load", id);
-                return local.get(id);
+            if (availability.fallBackLocally("load", id, e)) {
+                return availability.localSession(id);
             }
             throw e;
         }
         if (stored == null) {
             // created on this node during an outage (failureMode=local): it is written at its next save
-            RedisSessionData outage = local.remove(id);
-            if (outage != null) {
-                outage.requireCreate();
-            }
-            return outage;
+            return availability.takeOutageSession(id);
         }
-        local.remove(id); // once Redis answers again, what it holds wins
+        availability.forgetLocal(id); // once Redis answers again, what it holds wins
         return RedisSessionData.fromStored(stored, _context.getCanonicalContextPath(), _context.getVhost(),
                 s.codec(), s.metrics(), loader);
     }
@@ -228,22 +187,18 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         SaveResult result;
         try {
             result = s.save(update);
-            available();
+            availability.available();
         } catch (SessionStoreException e) {
-            if (!isDataError(e)) {
-                unavailable(e);
-                if (failureMode == FailureMode.LOCAL) {
-                    local.put(id, d);
-                    localFallback("save", id);
-                    return;
-                }
+            if (!RedisAvailability.isDataError(e) && availability.fallBackLocally("save", id, e)) {
+                availability.keepLocally(id, d);
+                return;
             }
             throw e;
         }
         switch (result) {
             case SAVED -> {
                 d.saved(update);
-                local.remove(id);
+                availability.forgetLocal(id);
             }
             case GONE -> LOG.info("redis-sessions: session {} was not saved: another node invalidated it meanwhile "
                     + "(it is not re-created)", id);
@@ -276,15 +231,11 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         RedisSessionStore s = requireStore();
         try {
             boolean existed = s.delete(id);
-            available();
-            return local.remove(id) != null || existed;
+            availability.available();
+            return availability.forgetLocal(id) || existed;
         } catch (SessionStoreException e) {
-            if (!isDataError(e)) {
-                unavailable(e);
-                if (failureMode == FailureMode.LOCAL) {
-                    localFallback("delete", id);
-                    return local.remove(id) != null;
-                }
+            if (!RedisAvailability.isDataError(e) && availability.fallBackLocally("delete", id, e)) {
+                return availability.forgetLocal(id);
             }
             throw e;
         }
@@ -295,15 +246,15 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         RedisSessionStore s = requireStore();
         try {
             boolean exists = s.exists(id);
-            available();
+            availability.available();
             return exists;
         } catch (SessionStoreException e) {
-            if (isDataError(e)) {
+            if (RedisAvailability.isDataError(e)) {
                 return false;
             }
-            unavailable(e);
+            availability.unavailable(e);
             if (failureMode == FailureMode.LOCAL) {
-                RedisSessionData d = local.get(id);
+                RedisSessionData d = availability.localSession(id);
                 return d != null && !d.isExpiredAt(clock.millis());
             }
             throw e;
@@ -327,13 +278,9 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         Set<String> expired = new HashSet<>();
         _context.run(() -> {
             expired.addAll(doCheckExpired(candidates, now));
-            expired.addAll(claimExpired());
+            expired.addAll(expiry.claimExpired());
             if (failureMode == FailureMode.LOCAL) {
-                local.forEach((id, d) -> {
-                    if (d.isExpiredAt(now)) {
-                        expired.add(id);
-                    }
-                });
+                availability.addLocalExpired(expired, now);
             }
         });
         if (now > _lastOrphanSweepTime + TimeUnit.SECONDS.toMillis(10L * getGracePeriodSec())) {
@@ -349,18 +296,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
     /** Candidates that are expired in Redis or gone from it. One round trip each. */
     @Override
     public Set<String> doCheckExpired(Set<String> candidates, long time) {
-        Set<String> expired = new HashSet<>();
-        RedisSessionStore s = store;
-        for (String id : candidates) {
-            try {
-                if (!s.exists(id)) {
-                    expired.add(id);
-                }
-            } catch (SessionStoreException e) {
-                LOG.warn("redis-sessions: cannot check whether session {} expired, will retry: {}", id, e.getMessage());
-            }
-        }
-        return expired;
+        return expiry.checkExpired(candidates);
     }
 
     /**
@@ -369,24 +305,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
      */
     @Override
     public Set<String> doGetExpired(long before) {
-        return new HashSet<>(claimExpired());
-    }
-
-    private List<String> claimExpired() {
-        List<String> all = new ArrayList<>();
-        RedisSessionStore s = store;
-        try {
-            List<String> batch;
-            do {
-                batch = s.claimExpired(CLAIM_BATCH);
-                all.addAll(batch);
-            } while (batch.size() == CLAIM_BATCH && all.size() < CLAIM_MAX_PER_SCAVENGE);
-            available();
-        } catch (SessionStoreException e) {
-            LOG.warn("redis-sessions: cannot claim expired sessions of namespace '{}' now, will retry at the next "
-                    + "scavenge: {}", namespace, e.getMessage());
-        }
-        return all;
+        return new HashSet<>(expiry.claimExpired());
     }
 
     /**
@@ -397,61 +316,10 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
      */
     @Override
     public void doCleanOrphans(long time) {
-        RedisSessionStore s = store;
-        try {
-            for (int shard = 0; shard < SessionKeys.SHARDS; shard++) {
-                List<String> ids = s.connector().client().zrangeByScore(s.keys().indexKey(shard), "-inf",
-                        Long.toString(time), 0, CLAIM_BATCH);
-                for (String id : ids) {
-                    s.delete(id);
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("redis-sessions: cleaning orphaned sessions of namespace '{}' failed, will retry: {}",
-                    namespace, e.getMessage());
-        }
+        expiry.cleanOrphans(time);
     }
 
-    // ------------------------------------------------------------------ failures
-
-    /** An error that Redis answered (wrong type and the like): the data is bad, Redis is fine. */
-    static boolean isDataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof JedisDataException && t.getMessage() != null) {
-                String m = t.getMessage();
-                return !(m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN")
-                        || m.startsWith("CLUSTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("READONLY")
-                        || m.startsWith("NOAUTH") || m.startsWith("WRONGPASS") || m.startsWith("NOPERM"));
-            }
-        }
-        return false;
-    }
-
-    private void unavailable(SessionStoreException e) {
-        unavailable(e.getMessage());
-    }
-
-    private void unavailable(String why) {
-        if (unavailable.compareAndSet(false, true)) {
-            LOG.warn("redis-sessions: Redis cannot be reached ({}); {}", why,
-                    failureMode == FailureMode.LOCAL
-                            ? "serving node-local sessions until it is back (failureMode=local)"
-                            : "requests that need their session are answered with 503 until it is back (failureMode=fail)");
-        }
-        lastProbeMillis = System.currentTimeMillis();
-    }
-
-    private void available() {
-        reached = true;
-        if (unavailable.compareAndSet(true, false)) {
-            LOG.info("redis-sessions: Redis is reachable again, namespace '{}'", namespace);
-        }
-    }
-
-    private void localFallback(String what, String id) {
-        localFallbacks.increment();
-        LOG.debug("redis-sessions: {} of session {} served node-locally (Redis unreachable)", what, id);
-    }
+    // ------------------------------------------------------------------ failures (see RedisAvailability)
 
     /**
      * Whether Redis is reachable, for decisions that have no Redis call of their own (creating a
@@ -459,23 +327,10 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
      * asks Redis (PING), at most once a second while it is down.
      */
     boolean isRedisAvailable() {
-        if (reached && !unavailable.get()) {
-            return true;
-        }
-        long now = System.currentTimeMillis();
-        if (unavailable.get() && now - lastProbeMillis < PROBE_INTERVAL_MILLIS) {
-            return false;
-        }
-        lastProbeMillis = now;
-        if (requireStore().ping()) {
-            available();
-            return true;
-        }
-        unavailable("PING failed");
-        return false;
+        return availability.isRedisAvailable();
     }
 
-    private RedisSessionStore requireStore() {
+    RedisSessionStore requireStore() {
         RedisSessionStore s = store;
         if (s == null) {
             throw new IllegalStateException("redis-sessions: the store is not started");
@@ -483,126 +338,12 @@ public class RedisSessionDataStore extends AbstractSessionDataStore {
         return s;
     }
 
-    // ------------------------------------------------------------------ JMX: settings
+    // ------------------------------------------------------------------ JMX (see RedisSessionDataStoreBase)
 
-    private String setting(String name) {
-        return config.describe().get(name);
+    @Override
+    RedisAvailability availability() {
+        return availability;
     }
-
-    @ManagedAttribute("Redis URI (password masked)")
-    public String getUri() { return setting("uri"); }
-
-    @ManagedAttribute("Redis ACL user")
-    public String getUser() { return setting("user"); }
-
-    @ManagedAttribute("Redis password (always masked)")
-    public String getPassword() { return setting("password"); }
-
-    @ManagedAttribute("Namespace of this context's sessions")
-    public String getNamespace() { return namespace != null ? namespace : setting("namespace"); }
-
-    @ManagedAttribute("Prefix of every key")
-    public String getKeyPrefix() { return setting("keyPrefix"); }
-
-    @ManagedAttribute("Node id written with every save")
-    public String getNodeId() { return store != null ? store.nodeId() : setting("nodeId"); }
-
-    @ManagedAttribute("Attribute codec: json or java")
-    public String getCodec() { return setting("codec"); }
-
-    @ManagedAttribute("Classes allowed in sessions besides built-in value types")
-    public String getAllowedClasses() { return setting("allowedClasses"); }
-
-    @ManagedAttribute("Values at least this large are compressed (bytes, 0 = off)")
-    public int getCompressionThresholdBytes() { return config.getCompressionThresholdBytes(); }
-
-    @ManagedAttribute("HMAC signing key (always masked)")
-    public String getSigningKey() { return setting("signingKey"); }
-
-    @ManagedAttribute("What requests get while Redis is down: fail (503) or local")
-    public String getFailureMode() { return setting("failureMode"); }
-
-    @ManagedAttribute("Connect timeout (ms)")
-    public int getConnectTimeoutMillis() { return config.getConnectTimeoutMillis(); }
-
-    @ManagedAttribute("Socket (read) timeout (ms)")
-    public int getSocketTimeoutMillis() { return config.getSocketTimeoutMillis(); }
-
-    @ManagedAttribute("Most pooled connections")
-    public int getPoolMaxTotal() { return config.getPoolMaxTotal(); }
-
-    @ManagedAttribute("Longest wait for a pooled connection (ms)")
-    public int getPoolMaxWaitMillis() { return config.getPoolMaxWaitMillis(); }
-
-    @ManagedAttribute("Client name of the connections")
-    public String getClientName() { return setting("clientName"); }
-
-    @ManagedAttribute("TLS trust store path")
-    public String getTlsTrustStore() { return setting("tlsTrustStore"); }
-
-    @ManagedAttribute("TLS key store path")
-    public String getTlsKeyStore() { return setting("tlsKeyStore"); }
-
-    @ManagedAttribute("How long expired session data stays readable for listeners (s)")
-    public int getExpiryGraceSeconds() { return config.getExpiryGraceSeconds(); }
-
-    @ManagedAttribute("A bare access time is written when older than this fraction of the max inactive interval")
-    public double getTouchIntervalFraction() { return config.getTouchIntervalFraction(); }
-
-    // ------------------------------------------------------------------ JMX: counters
-
-    private StoreMetrics metrics() {
-        RedisSessionStore s = store;
-        return s == null ? new StoreMetrics() : s.metrics();
-    }
-
-    @ManagedAttribute("Sessions loaded (round trips that read a session)")
-    public long getLoads() { return metrics().getLoads(); }
-
-    @ManagedAttribute("Loads that found no session")
-    public long getLoadMisses() { return metrics().getLoadMisses(); }
-
-    @ManagedAttribute("Sessions written")
-    public long getSaves() { return metrics().getSaves(); }
-
-    @ManagedAttribute("Saves skipped because nothing changed")
-    public long getSkippedWrites() { return metrics().getSkippedWrites(); }
-
-    @ManagedAttribute("Saves refused because the session was deleted, expired or its id taken meanwhile")
-    public long getSaveConflicts() { return metrics().getSaveConflicts(); }
-
-    @ManagedAttribute("Sessions deleted")
-    public long getDeletes() { return metrics().getDeletes(); }
-
-    @ManagedAttribute("Expired sessions claimed by this node")
-    public long getExpiredClaimed() { return metrics().getExpiredClaimed(); }
-
-    @ManagedAttribute("Bytes read from Redis")
-    public long getBytesRead() { return metrics().getBytesRead(); }
-
-    @ManagedAttribute("Bytes written to Redis")
-    public long getBytesWritten() { return metrics().getBytesWritten(); }
-
-    @ManagedAttribute("Attributes or sessions that could not be decoded (treated as absent)")
-    public long getDecodeFailures() { return metrics().getDecodeFailures(); }
-
-    @ManagedAttribute("Attributes that could not be encoded at save time (not written)")
-    public long getEncodeFailures() { return metrics().getEncodeFailures(); }
-
-    @ManagedAttribute("Redis calls that failed")
-    public long getRedisErrors() { return metrics().getRedisErrors(); }
-
-    @ManagedAttribute("Redis round trips")
-    public long getRoundTrips() { return metrics().getRoundTrips(); }
-
-    @ManagedAttribute("Mean Redis round-trip latency (microseconds)")
-    public long getMeanLatencyMicros() { return metrics().getMeanLatencyMicros(); }
-
-    @ManagedAttribute("Loads, saves and deletes served node-locally while Redis was down (failureMode=local)")
-    public long getLocalFallbacks() { return localFallbacks.sum(); }
-
-    @ManagedAttribute("Whether Redis answered the last call")
-    public boolean isRedisReachable() { return !unavailable.get(); }
 
     @Override
     public String toString() {
