@@ -1,7 +1,9 @@
 package io.redissessions.core.store;
 
+import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.StoreLog;
 import io.redissessions.core.codec.ValueCodec;
 import io.redissessions.core.connection.RedisConnector;
 import org.apache.commons.pool2.impl.GenericObjectPool;
@@ -48,7 +50,9 @@ public class RedisSessionStore implements AutoCloseable {
         /** Not written: the stored session had expired (expiry is decided by what is stored). */
         EXPIRED,
         /** Not written: a session with this id already exists (create only). */
-        ID_TAKEN
+        ID_TAKEN,
+        /** Not written: Redis refused the data of this save (a script error); not an outage. */
+        REFUSED
     }
 
     private static final LuaScript SAVE = LuaScript.load("save.lua");
@@ -68,6 +72,7 @@ public class RedisSessionStore implements AutoCloseable {
     private final double touchIntervalFraction;
     private final String nodeId;
     private final StoreMetrics metrics = new StoreMetrics();
+    private final StoreLog log;
 
     /**
      * @param config    validated settings
@@ -79,7 +84,16 @@ public class RedisSessionStore implements AutoCloseable {
     }
 
     public RedisSessionStore(SessionStoreConfig config, RedisConnector connector, String namespace, Clock clock) {
+        this(config, connector, namespace, clock, StoreLog.system(RedisSessionStore.class.getName()));
+    }
+
+    /**
+     * @param log where lines of the shared policy go (the container's logging)
+     */
+    public RedisSessionStore(SessionStoreConfig config, RedisConnector connector, String namespace, Clock clock,
+                             StoreLog log) {
         config.validate();
+        this.log = Objects.requireNonNull(log, "log");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.keys = new SessionKeys(config.getKeyPrefix(), namespace);
         this.codec = ValueCodec.fromConfig(config);
@@ -93,6 +107,7 @@ public class RedisSessionStore implements AutoCloseable {
     public ValueCodec codec() { return codec; }
     public Clock clock() { return clock; }
     public StoreMetrics metrics() { return metrics; }
+    public StoreLog log() { return log; }
     public String nodeId() { return nodeId; }
     public RedisConnector connector() { return connector; }
     public double touchIntervalFraction() { return touchIntervalFraction; }
@@ -129,7 +144,7 @@ public class RedisSessionStore implements AutoCloseable {
      * is still readable (grace period) is returned, see {@link StoredSession#isExpiredAt}.
      */
     public StoredSession load(String id) {
-        Map<byte[], byte[]> raw = read("load " + id, j -> j.hgetAll(bytes(keys.sessionKey(id))));
+        Map<byte[], byte[]> raw = read("load session " + SessionIds.fingerprint(id), j -> j.hgetAll(bytes(keys.sessionKey(id))));
         if (raw == null || raw.isEmpty()) {
             metrics.load(false, 0);
             return null;
@@ -212,7 +227,7 @@ public class RedisSessionStore implements AutoCloseable {
             args.add(bytes(f));
         }
         List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)));
-        Object result = script("save " + id, SAVE, k, args);
+        Object result = script("save session " + SessionIds.fingerprint(id), SAVE, k, args);
         long code = result instanceof Long l ? l : -1;
         if (code > 0) {
             metrics.save(size);
@@ -225,14 +240,14 @@ public class RedisSessionStore implements AutoCloseable {
     /** Deletes a session and its index entry. Returns whether it existed. One round trip. */
     public boolean delete(String id) {
         List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)));
-        Object r = script("delete " + id, DELETE, k, List.of(bytes(id)));
+        Object r = script("delete session " + SessionIds.fingerprint(id), DELETE, k, List.of(bytes(id)));
         metrics.delete();
         return r instanceof Long l && l > 0;
     }
 
     /** Whether a session exists and has not expired, by what is stored. One round trip. */
     public boolean exists(String id) {
-        byte[] expiry = read("exists " + id, j -> j.hget(bytes(keys.sessionKey(id)), EXPIRY_FIELD));
+        byte[] expiry = read("check session " + SessionIds.fingerprint(id), j -> j.hget(bytes(keys.sessionKey(id)), EXPIRY_FIELD));
         if (expiry == null) {
             return false;
         }
@@ -257,10 +272,10 @@ public class RedisSessionStore implements AutoCloseable {
                 || JedisClusterCRC16.getSlot(oldKey) == JedisClusterCRC16.getSlot(newKey);
         if (oneScript) {
             List<byte[]> k = List.of(bytes(oldKey), bytes(newKey), bytes(oldIndex), bytes(newIndex));
-            Object r = script("changeId " + oldId, RENAME, k, List.of(bytes(oldId), bytes(newId)));
+            Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RENAME, k, List.of(bytes(oldId), bytes(newId)));
             return renameResult(r, newId);
         }
-        Object dumped = script("changeId " + oldId, DUMP, List.of(bytes(oldKey), bytes(oldIndex)),
+        Object dumped = script("change the id of session " + SessionIds.fingerprint(oldId), DUMP, List.of(bytes(oldKey), bytes(oldIndex)),
                 List.of(bytes(oldId)));
         if (!(dumped instanceof List<?> parts) || parts.size() < 3) {
             return false;
@@ -268,7 +283,7 @@ public class RedisSessionStore implements AutoCloseable {
         byte[] dump = (byte[]) parts.get(0);
         long pttl = parts.get(1) instanceof Long l ? l : 0;
         byte[] score = parts.get(2) instanceof byte[] b ? b : new byte[0];
-        Object r = script("changeId " + newId, RESTORE, List.of(bytes(newKey), bytes(newIndex)),
+        Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RESTORE, List.of(bytes(newKey), bytes(newIndex)),
                 List.of(bytes(newId), dump, bytes(Long.toString(pttl)), score));
         boolean done = renameResult(r, newId);
         if (done) {
@@ -280,7 +295,8 @@ public class RedisSessionStore implements AutoCloseable {
     private static boolean renameResult(Object r, String newId) {
         long code = r instanceof Long l ? l : 0;
         if (code == -3) {
-            throw new SessionStoreException("cannot change the session id: id " + newId + " is already taken");
+            throw new SessionStoreException(SessionStoreException.Kind.REJECTED,
+                    "redis-sessions: cannot change the session id: the new id is already taken", null);
         }
         return code == 1;
     }
@@ -298,7 +314,7 @@ public class RedisSessionStore implements AutoCloseable {
             List<byte[]> k = List.of(bytes(keys.indexKey(shard)));
             List<byte[]> args = List.of(bytes(Long.toString(now)), bytes(Integer.toString(remaining)),
                     bytes(keys.sessionKeyPrefix(shard)));
-            Object r = script("claimExpired", CLAIM, k, args);
+            Object r = script("claim expired sessions", CLAIM, k, args);
             if (r instanceof List<?> ids) {
                 for (Object id : ids) {
                     claimed.add(new String((byte[]) id, StandardCharsets.UTF_8));
@@ -366,11 +382,11 @@ public class RedisSessionStore implements AutoCloseable {
         } catch (JedisNoScriptException e) {
             throw e;
         } catch (JedisException e) {
-            metrics.redisError();
-            throw new SessionStoreException("redis-sessions: Redis " + what + " failed on "
-                    + connector.uri().masked() + ": " + e.getMessage(), e);
+            SessionStoreException failure = RedisFailures.wrap(what, connector.uri().masked(), e);
+            metrics.redisError(failure.kind());
+            throw failure;
         } catch (SessionStoreException e) {
-            metrics.redisError();
+            metrics.redisError(e.kind());
             throw e;
         } finally {
             metrics.roundTrip(System.nanoTime() - start);

@@ -1,5 +1,6 @@
 package io.redissessions.core.store;
 
+import io.redissessions.core.SessionIds;
 import io.redissessions.core.codec.AttributeDecodingException;
 import io.redissessions.core.codec.AttributeEncodingException;
 import io.redissessions.core.codec.ImmutableValues;
@@ -36,8 +37,6 @@ import java.util.Set;
  * container keeps the session object, reloading from Redis at each request.
  */
 public final class SessionState {
-
-    private static final System.Logger LOG = System.getLogger(SessionState.class.getName());
 
     private final RedisSessionStore store;
     private final ValueCodec codec;
@@ -133,8 +132,8 @@ public final class SessionState {
         } catch (AttributeDecodingException e) {
             undecodable.add(name);
             store.metrics().decodeFailure();
-            LOG.log(System.Logger.Level.WARNING, "redis-sessions: attribute ''{0}'' of session {1} cannot be decoded "
-                    + "and is treated as absent: {2}", name, id, e.getMessage());
+            store.log().warn("redis-sessions: attribute '" + name + "' of session " + SessionIds.fingerprint(id)
+                    + " cannot be decoded and is treated as absent: " + e.getMessage());
             return null;
         }
     }
@@ -255,8 +254,8 @@ public final class SessionState {
             } catch (AttributeEncodingException ex) {
                 if (countFailures) {
                     store.metrics().encodeFailure();
-                    LOG.log(System.Logger.Level.WARNING, "redis-sessions: attribute ''{0}'' of session {1} was "
-                            + "changed into something that cannot be stored; it is not saved: {2}", name, id, ex.getMessage());
+                    store.log().warn("redis-sessions: attribute '" + name + "' of session " + SessionIds.fingerprint(id)
+                            + " was changed into something that cannot be stored; it is not saved: " + ex.getMessage());
                 }
                 continue;
             }

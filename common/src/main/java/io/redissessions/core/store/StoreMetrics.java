@@ -1,10 +1,22 @@
 package io.redissessions.core.store;
 
+import io.redissessions.core.SessionStoreException;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of one store, shown by both adapters over JMX. Thread-safe. */
+/**
+ * Counters of one store, shown by both adapters over JMX under the same names. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code decodeFailures}: attribute values that could not be decoded (treated as absent);
+ *       {@code unreadableSessions}: sessions whose stored data was proven bad (deleted).</li>
+ *   <li>{@code redisErrors}: failed Redis calls of every kind; {@code poolExhaustions}: of those,
+ *       calls that found no free pooled connection in time.</li>
+ *   <li>{@code expiryPasses}: completed passes over the expiry index (a test can wait for one).</li>
+ * </ul>
+ */
 public final class StoreMetrics {
 
     private final LongAdder loads = new LongAdder();
@@ -19,6 +31,10 @@ public final class StoreMetrics {
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder encodeFailures = new LongAdder();
     private final LongAdder redisErrors = new LongAdder();
+    private final LongAdder poolExhaustions = new LongAdder();
+    private final LongAdder unreadableSessions = new LongAdder();
+    private final LongAdder saveFailures = new LongAdder();
+    private final LongAdder expiryPasses = new LongAdder();
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
 
@@ -52,8 +68,26 @@ public final class StoreMetrics {
         latencyNanos.add(nanos);
     }
 
-    void redisError() {
+    void redisError(SessionStoreException.Kind kind) {
         redisErrors.increment();
+        if (kind == SessionStoreException.Kind.OVERLOADED) {
+            poolExhaustions.increment();
+        }
+    }
+
+    /** A session whose stored data was proven bad; it was deleted. */
+    public void unreadableSession() {
+        unreadableSessions.increment();
+    }
+
+    /** A save that Redis refused for its data (not an outage): the request's changes are lost. */
+    public void saveFailure() {
+        saveFailures.increment();
+    }
+
+    /** A pass over the expiry index completed. */
+    public void expiryPass() {
+        expiryPasses.increment();
     }
 
     /** A save that found nothing to write. */
@@ -83,6 +117,10 @@ public final class StoreMetrics {
     public long getDecodeFailures() { return decodeFailures.sum(); }
     public long getEncodeFailures() { return encodeFailures.sum(); }
     public long getRedisErrors() { return redisErrors.sum(); }
+    public long getPoolExhaustions() { return poolExhaustions.sum(); }
+    public long getUnreadableSessions() { return unreadableSessions.sum(); }
+    public long getSaveFailures() { return saveFailures.sum(); }
+    public long getExpiryPasses() { return expiryPasses.sum(); }
     /** Redis round trips made (a script retried after NOSCRIPT counts twice). */
     public long getRoundTrips() { return roundTrips.sum(); }
 
@@ -106,6 +144,10 @@ public final class StoreMetrics {
         m.put("decodeFailures", getDecodeFailures());
         m.put("encodeFailures", getEncodeFailures());
         m.put("redisErrors", getRedisErrors());
+        m.put("poolExhaustions", getPoolExhaustions());
+        m.put("unreadableSessions", getUnreadableSessions());
+        m.put("saveFailures", getSaveFailures());
+        m.put("expiryPasses", getExpiryPasses());
         m.put("roundTrips", getRoundTrips());
         m.put("meanLatencyMicros", getMeanLatencyMicros());
         return m;

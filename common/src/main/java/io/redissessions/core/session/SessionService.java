@@ -1,0 +1,239 @@
+package io.redissessions.core.session;
+
+import io.redissessions.core.FailureMode;
+import io.redissessions.core.SessionIds;
+import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.StoreLog;
+import io.redissessions.core.connection.RedisConnector;
+import io.redissessions.core.store.RedisSessionStore;
+import io.redissessions.core.store.RedisSessionStore.SaveResult;
+import io.redissessions.core.store.SessionState;
+import io.redissessions.core.store.StoreMetrics;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The session policy of one context, the same for Tomcat and Jetty: what a Redis failure means,
+ * when a session is deleted, what is logged and counted. Adapters translate their container's
+ * session model onto it and keep only their container's reaction to a failure (Tomcat's 503 in
+ * its valve, Jetty's stand-in session, node-local sessions).
+ *
+ * <ul>
+ *   <li>Every call records whether Redis answered ({@link #availability()}).</li>
+ *   <li>A session is deleted only when its data is proven bad (a key that is not a session hash);
+ *       never because Redis is unavailable, overloaded or refused one operation.</li>
+ *   <li>Failures that the request must see are thrown as {@link SessionStoreException};
+ *       {@link #reactionTo} says what the container does with one.</li>
+ * </ul>
+ *
+ * Thread-safe.
+ */
+public final class SessionService implements AutoCloseable {
+
+    private final String namespace;
+    private final String scope;
+    private final FailureMode failureMode;
+    private final RedisSessionStore store;
+    private final StoreLog log;
+    private final Availability availability;
+    private final ExpiryClaims expiry;
+    private final String settings;
+
+    /**
+     * @param config    validated settings
+     * @param namespace the namespace in effect (the setting, or one derived by the adapter)
+     * @param scope     how log lines name this context, e.g. {@code context [/shop]}
+     * @param clock     time source of the store
+     * @param log       the container's logging
+     */
+    public SessionService(SessionStoreConfig config, String namespace, String scope, Clock clock, StoreLog log) {
+        this(config, new RedisConnector(config), namespace, scope, clock, log);
+    }
+
+    public SessionService(SessionStoreConfig config, RedisConnector connector, String namespace, String scope,
+                          Clock clock, StoreLog log) {
+        config.validate();
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.scope = Objects.requireNonNull(scope, "scope");
+        this.log = Objects.requireNonNull(log, "log");
+        this.failureMode = config.failureModeValue();
+        this.store = new RedisSessionStore(config, connector, namespace, clock, log);
+        this.availability = new Availability(log, scope, failureMode, store::ping);
+        this.expiry = new ExpiryClaims(this);
+        this.settings = config.describe().toString();
+    }
+
+    /**
+     * Says where this context keeps its sessions (settings, secrets masked), then asks Redis once;
+     * when it is down, says so once. The container starts either way.
+     */
+    public void start() {
+        log.info("redis-sessions: " + scope + " keeps its sessions in Redis, namespace '" + namespace + "', node '"
+                + store.nodeId() + "', settings " + settings);
+        availability.checkAtStart();
+    }
+
+    public RedisSessionStore store() { return store; }
+    public StoreMetrics metrics() { return store.metrics(); }
+    public StoreLog log() { return log; }
+    public Availability availability() { return availability; }
+    public ExpiryClaims expiry() { return expiry; }
+    public FailureMode failureMode() { return failureMode; }
+    public String namespace() { return namespace; }
+    public String nodeId() { return store.nodeId(); }
+
+    // ------------------------------------------------------------------ the request path
+
+    /**
+     * Loads a session for a request, one round trip.
+     *
+     * @return the session, or null when there is none, it has expired, or its stored data is
+     *         proven bad (then it is deleted, logged and counted)
+     * @throws SessionStoreException when Redis is unavailable, this node is overloaded, or Redis
+     *         refused the load: never answered with a new, empty session (see {@link #reactionTo})
+     */
+    public SessionState open(String id) {
+        try {
+            SessionState state = store.open(id);
+            availability.succeeded();
+            return state;
+        } catch (SessionStoreException e) {
+            if (e.kind() == SessionStoreException.Kind.DATA) {
+                availability.succeeded();
+                unreadable(id, "the session", e);
+                return null;
+            }
+            availability.failed(e, "load session " + SessionIds.fingerprint(id));
+            throw e;
+        }
+    }
+
+    /** A new session that is not stored until its first save. No Redis call. */
+    public SessionState create(String id, int maxInactiveSeconds) {
+        return store.newSession(id, maxInactiveSeconds);
+    }
+
+    /**
+     * Saves what a request changed, in one round trip or none.
+     *
+     * @return null when there was nothing to write, {@link SaveResult#REFUSED} when Redis refused
+     *         the data of this save (logged and counted: not an outage), else the store's answer
+     * @throws SessionStoreException when Redis is unavailable or this node is overloaded
+     */
+    public SaveResult save(SessionState state) {
+        try {
+            SaveResult result = state.save();
+            availability.succeeded();
+            if (result == SaveResult.ID_TAKEN) {
+                log.warn("redis-sessions: new session " + SessionIds.fingerprint(state.id())
+                        + " was not saved: a session with this id already exists in Redis");
+            } else if ((result == SaveResult.GONE || result == SaveResult.EXPIRED) && log.isDebugEnabled()) {
+                log.debug("redis-sessions: session " + state.id() + " was not saved: " + result
+                        + " (invalidated or expired meanwhile; it is not re-created)");
+            }
+            return result;
+        } catch (SessionStoreException e) {
+            if (e.kind() == SessionStoreException.Kind.DATA || e.kind() == SessionStoreException.Kind.REJECTED) {
+                availability.succeeded();
+                metrics().saveFailure();
+                log.error("redis-sessions: session " + SessionIds.fingerprint(state.id()) + " could not be saved, "
+                        + "its changes in this request are lost: " + e.getMessage(), null);
+                return SaveResult.REFUSED;
+            }
+            availability.failed(e, "save session " + SessionIds.fingerprint(state.id()));
+            throw e;
+        }
+    }
+
+    /**
+     * Deletes an invalidated session. Exactly one caller across the cluster gets true: only that
+     * node runs {@code sessionDestroyed} and {@code valueUnbound}.
+     *
+     * @return true if this call removed the session, false if it was gone already
+     * @throws SessionStoreException when Redis is unavailable or this node is overloaded
+     */
+    public boolean invalidate(String id) {
+        try {
+            boolean deleted = store.delete(id);
+            availability.succeeded();
+            return deleted;
+        } catch (SessionStoreException e) {
+            availability.failed(e, "invalidate session " + SessionIds.fingerprint(id));
+            throw e;
+        }
+    }
+
+    /**
+     * Gives a stored session a new id, keeping its data and expiry.
+     *
+     * @return true if renamed, false if the old session is gone
+     * @throws SessionStoreException {@code REJECTED} if the new id is taken; otherwise Redis is
+     *         unavailable or this node is overloaded
+     */
+    public boolean changeId(String oldId, String newId) {
+        try {
+            boolean renamed = store.changeId(oldId, newId);
+            availability.succeeded();
+            return renamed;
+        } catch (SessionStoreException e) {
+            availability.failed(e, "change the id of session " + SessionIds.fingerprint(oldId));
+            throw e;
+        }
+    }
+
+    /** Whether a session exists and has not expired, by what is stored. */
+    public boolean exists(String id) {
+        try {
+            boolean exists = store.exists(id);
+            availability.succeeded();
+            return exists;
+        } catch (SessionStoreException e) {
+            if (e.kind() == SessionStoreException.Kind.DATA) {
+                availability.succeeded();
+                return false;
+            }
+            availability.failed(e, "check session " + SessionIds.fingerprint(id));
+            throw e;
+        }
+    }
+
+    /**
+     * What the container does with a request whose session call failed with {@code e}: the
+     * failure answer, or (failureMode=local, Redis unavailable) a node-local session.
+     */
+    public FailureReaction reactionTo(SessionStoreException e) {
+        return e.kind() == SessionStoreException.Kind.UNAVAILABLE && failureMode == FailureMode.LOCAL
+                ? FailureReaction.SERVE_LOCALLY
+                : FailureReaction.ANSWER_FAILURE;
+    }
+
+    /** The message of the failure answer, for the log and the exception the container throws. */
+    public String failureMessage(SessionStoreException e, String what) {
+        String why = switch (e.kind()) {
+            case OVERLOADED -> "this node has more concurrent requests than Redis connections";
+            case REJECTED, DATA -> "Redis refused it";
+            case UNAVAILABLE -> "Redis is unreachable";
+        };
+        return "redis-sessions: cannot " + what + ": " + why + " (" + e.getMessage()
+                + "); answering 503 instead of using a new, empty session";
+    }
+
+    /** Deletes a session whose stored data is proven bad; logs and counts it. */
+    void unreadable(String id, String what, SessionStoreException e) {
+        metrics().unreadableSession();
+        log.warn("redis-sessions: " + what + " " + SessionIds.fingerprint(id) + " in Redis cannot be read and is "
+                + "deleted: " + e.getMessage());
+        try {
+            store.delete(id);
+        } catch (SessionStoreException deleteFailed) {
+            availability.failed(deleteFailed, "delete unreadable session " + SessionIds.fingerprint(id));
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
