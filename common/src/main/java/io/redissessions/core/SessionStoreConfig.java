@@ -5,11 +5,11 @@ import io.redissessions.core.connection.RedisUri;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -47,7 +47,7 @@ public final class SessionStoreConfig {
     public static final int MIN_SIGNING_KEY_BYTES = 16;
 
     /** The values given explicitly; a setting without one has its default. */
-    private final Map<Setting<?>, Object> values = new HashMap<>();
+    private final Map<Setting<?>, Object> values = new ConcurrentHashMap<>();
     private Function<String, String> environment = System::getenv;
 
     // ---------------------------------------------------------------- generic access

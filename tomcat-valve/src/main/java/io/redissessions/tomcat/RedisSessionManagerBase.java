@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The settings and the Redis state of {@link RedisSessionManager}, kept apart from what the
- * manager does with sessions: every context.xml attribute (mapped onto a
- * {@link SessionStoreConfig}, secrets masked when read), the JMX counters, and whether Redis is
- * reachable. Tomcat's digester and JMX see these inherited public setters and getters as the
- * manager's own; the JMX descriptor stays that of {@link RedisSessionManager}.
+ * manager does with sessions: every context.xml attribute (each setting of the table
+ * {@link io.redissessions.core.Settings}, through {@link ManagerSettings} onto a
+ * {@link SessionStoreConfig}), the JMX counters, and whether Redis is reachable. Tomcat's digester
+ * and JMX see these inherited public setters and getters as the manager's own; the JMX descriptor
+ * stays that of {@link RedisSessionManager}, and {@link RedisSessionManagerMBean} answers the
+ * settings.
  */
 public abstract class RedisSessionManagerBase extends ManagerBase {
 
