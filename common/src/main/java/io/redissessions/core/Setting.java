@@ -118,7 +118,7 @@ public final class Setting<T> {
         });
     }
 
-    /** A number from {@code min} to {@code max}, both included. */
+    /** For a whole number: from {@code min} to {@code max}, both included. */
     public Setting<T> range(long min, long max) {
         return rule(v -> ((Number) v).longValue() >= min && ((Number) v).longValue() <= max,
                 "expected " + min + " to " + max);
