@@ -5,22 +5,25 @@ import io.redissessions.core.connection.RedisUri;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Every setting of the store, with the names that both adapters expose unchanged (Tomcat
- * {@code context.xml} attributes, Jetty setters and {@code jetty.session.redis.*} properties).
+ * The values of the store's settings. Each setting is declared once, in {@link Settings}, with
+ * the name that both adapters expose unchanged (Tomcat {@code context.xml} attributes, Jetty
+ * setters and {@code jetty.session.redis.*} properties); the typed getters and setters here are a
+ * convenience over {@link #get(Setting)} and {@link #set(Setting, Object)}.
  *
  * <p>Setters only record values; {@link #validate()} checks them all when the container starts
  * and fails with the setting's name and the offending value (secrets masked). Settings that hold
  * secrets, and the URI, may instead come from environment variables so that they stay out of
  * configuration files: {@value #ENV_URI}, {@value #ENV_USER}, {@value #ENV_PASSWORD},
- * {@value #ENV_SIGNING_KEY}. A value set explicitly wins over the environment.
+ * {@value #ENV_SIGNING_KEY}. A value set explicitly wins over the environment, which wins over
+ * the URI's user info.
  */
 public final class SessionStoreConfig {
 
@@ -43,86 +46,90 @@ public final class SessionStoreConfig {
     public static final int DEFAULT_COMPRESSION_THRESHOLD_BYTES = 0;
     public static final int MIN_SIGNING_KEY_BYTES = 16;
 
-    private String uri;
-    private String user;
-    private String password;
-    private int connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
-    private int socketTimeoutMillis = DEFAULT_SOCKET_TIMEOUT_MILLIS;
-    private int poolMaxTotal = DEFAULT_POOL_MAX_TOTAL;
-    private int poolMaxWaitMillis = DEFAULT_POOL_MAX_WAIT_MILLIS;
-    private String clientName = DEFAULT_CLIENT_NAME;
-    private String tlsTrustStore;
-    private String tlsTrustStorePassword;
-    private String tlsKeyStore;
-    private String tlsKeyStorePassword;
-
-    private String keyPrefix = DEFAULT_KEY_PREFIX;
-    private String namespace;
-    private String nodeId;
-    private int expiryGraceSeconds = DEFAULT_EXPIRY_GRACE_SECONDS;
-    private double touchIntervalFraction = DEFAULT_TOUCH_INTERVAL_FRACTION;
-
-    private String codec = DEFAULT_CODEC;
-    private String allowedClasses = "";
-    private int compressionThresholdBytes = DEFAULT_COMPRESSION_THRESHOLD_BYTES;
-    private String signingKey;
-
-    private String failureMode = FailureMode.FAIL.settingValue();
-
+    /** The values given explicitly; a setting without one has its default. */
+    private final Map<Setting<?>, Object> values = new ConcurrentHashMap<>();
     private Function<String, String> environment = System::getenv;
+
+    // ---------------------------------------------------------------- generic access
+
+    /** The value given for {@code setting}, else its default (null if it has none); no environment. */
+    public <T> T get(Setting<T> setting) {
+        Object v = values.get(setting);
+        return v != null ? setting.type().javaType().cast(v) : setting.defaultValue();
+    }
+
+    /** Gives {@code setting} a value; null (or an empty text where that means "not set") removes it. */
+    public <T> void set(Setting<T> setting, T value) {
+        T v = setting.normalize(value);
+        if (v == null) {
+            values.remove(setting);
+        } else {
+            values.put(setting, v);
+        }
+    }
+
+    /**
+     * Gives the setting of that name the value of {@code text}, as it comes from a configuration
+     * file; null removes it.
+     *
+     * @throws ConfigurationException naming the setting and the text (masked) if it does not parse
+     * @throws IllegalArgumentException if no setting has that name
+     */
+    public void set(String name, String text) {
+        setText(Settings.named(name), text);
+    }
+
+    private <T> void setText(Setting<T> setting, String text) {
+        set(setting, setting.parse(text));
+    }
+
+    /** Whether {@code setting} was given a value (the environment does not count). */
+    public boolean isSet(Setting<?> setting) {
+        return values.containsKey(setting);
+    }
+
+    /**
+     * The value in effect: the one given, else the setting's environment variable (when it has
+     * one and it is not empty), else the default.
+     *
+     * @throws ConfigurationException if the environment variable's text does not parse
+     */
+    public <T> T effective(Setting<T> setting) {
+        Object v = values.get(setting);
+        if (v != null) {
+            return setting.type().javaType().cast(v);
+        }
+        if (setting.environmentVariable() != null) {
+            T fromEnvironment = setting.parse(environment.apply(setting.environmentVariable()));
+            if (fromEnvironment != null) {
+                return fromEnvironment;
+            }
+        }
+        return setting.defaultValue();
+    }
+
+    /** A copy with the same values and environment: each Jetty context's store owns its own. */
+    public SessionStoreConfig copy() {
+        SessionStoreConfig c = new SessionStoreConfig();
+        c.values.putAll(values);
+        c.environment = environment;
+        return c;
+    }
 
     // ---------------------------------------------------------------- validation
 
     /**
-     * Checks every setting; throws {@link ConfigurationException} naming the first bad one.
-     * Call it when the container starts, before the first connection.
+     * Checks every setting as it is in effect; throws {@link ConfigurationException} naming the
+     * first bad one. Call it when the container starts, before the first connection.
      */
     public void validate() {
-        redisUri();
-        requireRange("connectTimeoutMillis", connectTimeoutMillis, 1, 600_000);
-        requireRange("socketTimeoutMillis", socketTimeoutMillis, 1, 600_000);
-        requireRange("poolMaxTotal", poolMaxTotal, 1, 10_000);
-        requireRange("poolMaxWaitMillis", poolMaxWaitMillis, 1, 600_000);
-        if (clientName != null && !clientName.isEmpty() && !clientName.matches("[!-~]+")) {
-            throw new ConfigurationException("clientName", clientName, "printable ASCII without spaces");
-        }
-        if (keyPrefix == null || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
-            throw new ConfigurationException("keyPrefix", keyPrefix, "any text without '{' or '}', e.g. 'rs:'");
-        }
-        if (namespace != null) {
-            checkNamespace(namespace);
-        }
-        if (nodeId != null && (nodeId.isBlank() || nodeId.length() > 200)) {
-            throw new ConfigurationException("nodeId", nodeId, "a non-blank name of at most 200 characters");
-        }
-        requireRange("expiryGraceSeconds", expiryGraceSeconds, 1, 30 * 24 * 3600);
-        if (!(touchIntervalFraction >= 0.0 && touchIntervalFraction <= MAX_TOUCH_INTERVAL_FRACTION)) {
-            throw new ConfigurationException("touchIntervalFraction", touchIntervalFraction,
-                    "a fraction of the max inactive interval from 0.0 to " + MAX_TOUCH_INTERVAL_FRACTION);
-        }
-        codecName();
-        allowList();
-        requireRange("compressionThresholdBytes", compressionThresholdBytes, 0, Integer.MAX_VALUE);
-        String key = effectiveSigningKey();
-        if (key != null && key.getBytes(StandardCharsets.UTF_8).length < MIN_SIGNING_KEY_BYTES) {
-            throw new ConfigurationException("signingKey", "****",
-                    "at least " + MIN_SIGNING_KEY_BYTES + " bytes; use a long random secret");
-        }
-        failureModeValue();
-        checkStore("tlsTrustStore", tlsTrustStore);
-        checkStore("tlsKeyStore", tlsKeyStore);
-    }
-
-    private static void checkStore(String setting, String path) {
-        if (path != null && !path.isEmpty() && !new java.io.File(path).isFile()) {
-            throw new ConfigurationException(setting, path, "a readable PKCS12 or JKS file");
+        for (Setting<?> s : Settings.all()) {
+            checkEffective(s);
         }
     }
 
-    private static void requireRange(String setting, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new ConfigurationException(setting, value, "expected " + min + " to " + max);
-        }
+    private <T> void checkEffective(Setting<T> setting) {
+        setting.check(effective(setting));
     }
 
     /** Namespaces become part of every key: no braces, colons or whitespace. */
@@ -151,39 +158,35 @@ public final class SessionStoreConfig {
 
     /** The parsed URI, with user and password from the settings or the environment applied. */
     public RedisUri redisUri() {
-        String raw = effectiveUri();
-        RedisUri parsed = RedisUri.parse("uri", raw);
-        String u = firstNonEmpty(user, environment.apply(ENV_USER));
-        String p = firstNonEmpty(password, environment.apply(ENV_PASSWORD));
-        return parsed.withCredentials(u, p);
+        RedisUri parsed = RedisUri.parse(Settings.URI.name(), effectiveUri());
+        return parsed.withCredentials(effective(Settings.USER), effective(Settings.PASSWORD));
     }
 
     public String effectiveUri() {
-        return firstNonEmpty(uri, environment.apply(ENV_URI), DEFAULT_URI);
+        return effective(Settings.URI);
     }
 
     public String effectiveSigningKey() {
-        return firstNonEmpty(signingKey, environment.apply(ENV_SIGNING_KEY));
+        return effective(Settings.SIGNING_KEY);
     }
 
+    /** {@code json} or {@code java}. */
     public String codecName() {
-        String c = codec == null ? "" : codec.trim().toLowerCase(Locale.ROOT);
-        if (!c.equals("json") && !c.equals("java")) {
-            throw new ConfigurationException("codec", codec, "expected json or java");
-        }
-        return c;
+        Settings.CODEC.check(getCodec());
+        return getCodec().trim().toLowerCase(Locale.ROOT);
     }
 
     public ClassAllowList allowList() {
-        return ClassAllowList.parse("allowedClasses", allowedClasses);
+        return ClassAllowList.parse(Settings.ALLOWED_CLASSES.name(), getAllowedClasses());
     }
 
     public FailureMode failureModeValue() {
-        return FailureMode.parse("failureMode", failureMode);
+        return FailureMode.parse(Settings.FAILURE_MODE.name(), getFailureMode());
     }
 
     /** The node id written with every save: the setting, else host name and process id. */
     public String effectiveNodeId() {
+        String nodeId = getNodeId();
         if (nodeId != null) {
             return nodeId;
         }
@@ -196,36 +199,37 @@ public final class SessionStoreConfig {
         return host + "/" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
-    /** The settings as a user would print them: every secret masked. */
+    /** Every setting as it is in effect, as a user would print it: every secret masked. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
-        String shownUri;
-        try {
-            shownUri = redisUri().masked();
-        } catch (ConfigurationException e) {
-            shownUri = RedisUri.maskPassword(effectiveUri());
+        for (Setting<?> s : Settings.all()) {
+            m.put(s.name(), shownText(s));
         }
-        m.put("uri", shownUri);
-        m.put("user", Objects.toString(firstNonEmpty(user, environment.apply(ENV_USER)), ""));
-        m.put("password", firstNonEmpty(password, environment.apply(ENV_PASSWORD)) == null ? "" : "****");
-        m.put("connectTimeoutMillis", Integer.toString(connectTimeoutMillis));
-        m.put("socketTimeoutMillis", Integer.toString(socketTimeoutMillis));
-        m.put("poolMaxTotal", Integer.toString(poolMaxTotal));
-        m.put("poolMaxWaitMillis", Integer.toString(poolMaxWaitMillis));
-        m.put("clientName", Objects.toString(clientName, ""));
-        m.put("tlsTrustStore", Objects.toString(tlsTrustStore, ""));
-        m.put("tlsKeyStore", Objects.toString(tlsKeyStore, ""));
-        m.put("keyPrefix", keyPrefix);
-        m.put("namespace", Objects.toString(namespace, ""));
-        m.put("nodeId", Objects.toString(nodeId, ""));
-        m.put("expiryGraceSeconds", Integer.toString(expiryGraceSeconds));
-        m.put("touchIntervalFraction", Double.toString(touchIntervalFraction));
-        m.put("codec", Objects.toString(codec, ""));
-        m.put("allowedClasses", Objects.toString(allowedClasses, ""));
-        m.put("compressionThresholdBytes", Integer.toString(compressionThresholdBytes));
-        m.put("signingKey", effectiveSigningKey() == null ? "" : "****");
-        m.put("failureMode", Objects.toString(failureMode, ""));
         return m;
+    }
+
+    /** The value in effect of {@code setting} as it may be shown (secrets masked); never throws. */
+    public String shownText(Setting<?> setting) {
+        return setting.shown(shownEffective(setting));
+    }
+
+    /** The value in effect of {@code setting} as JMX shows it: secrets masked, numbers as numbers. */
+    public Object shownValue(Setting<?> setting) {
+        return shownValueOf(setting, shownEffective(setting));
+    }
+
+    private static <T> Object shownValueOf(Setting<T> setting, Object value) {
+        return value instanceof String text && setting.type().javaType() != String.class
+                ? setting.shown(text) : setting.shownValue(setting.type().javaType().cast(value));
+    }
+
+    /** The effective value, or the environment's raw text when that does not parse. */
+    private Object shownEffective(Setting<?> setting) {
+        try {
+            return effective(setting);
+        } catch (ConfigurationException e) {
+            return environment.apply(setting.environmentVariable());
+        }
     }
 
     @Override
@@ -233,61 +237,52 @@ public final class SessionStoreConfig {
         return "SessionStoreConfig" + describe();
     }
 
-    private static String firstNonEmpty(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isEmpty()) {
-                return v;
-            }
-        }
-        return null;
-    }
-
     // ---------------------------------------------------------------- getters and setters
 
-    public String getUri() { return uri; }
-    public void setUri(String uri) { this.uri = uri; }
-    public String getUser() { return user; }
-    public void setUser(String user) { this.user = user; }
-    public String getPassword() { return password; }
-    public void setPassword(String password) { this.password = password; }
-    public int getConnectTimeoutMillis() { return connectTimeoutMillis; }
-    public void setConnectTimeoutMillis(int v) { this.connectTimeoutMillis = v; }
-    public int getSocketTimeoutMillis() { return socketTimeoutMillis; }
-    public void setSocketTimeoutMillis(int v) { this.socketTimeoutMillis = v; }
-    public int getPoolMaxTotal() { return poolMaxTotal; }
-    public void setPoolMaxTotal(int v) { this.poolMaxTotal = v; }
-    public int getPoolMaxWaitMillis() { return poolMaxWaitMillis; }
-    public void setPoolMaxWaitMillis(int v) { this.poolMaxWaitMillis = v; }
-    public String getClientName() { return clientName; }
-    public void setClientName(String clientName) { this.clientName = clientName; }
-    public String getTlsTrustStore() { return tlsTrustStore; }
-    public void setTlsTrustStore(String v) { this.tlsTrustStore = v; }
-    public String getTlsTrustStorePassword() { return tlsTrustStorePassword; }
-    public void setTlsTrustStorePassword(String v) { this.tlsTrustStorePassword = v; }
-    public String getTlsKeyStore() { return tlsKeyStore; }
-    public void setTlsKeyStore(String v) { this.tlsKeyStore = v; }
-    public String getTlsKeyStorePassword() { return tlsKeyStorePassword; }
-    public void setTlsKeyStorePassword(String v) { this.tlsKeyStorePassword = v; }
-    public String getKeyPrefix() { return keyPrefix; }
-    public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
-    public String getNamespace() { return namespace; }
-    public void setNamespace(String namespace) { this.namespace = namespace == null || namespace.isEmpty() ? null : namespace; }
-    public String getNodeId() { return nodeId; }
-    public void setNodeId(String nodeId) { this.nodeId = nodeId == null || nodeId.isEmpty() ? null : nodeId; }
-    public int getExpiryGraceSeconds() { return expiryGraceSeconds; }
-    public void setExpiryGraceSeconds(int v) { this.expiryGraceSeconds = v; }
-    public double getTouchIntervalFraction() { return touchIntervalFraction; }
-    public void setTouchIntervalFraction(double v) { this.touchIntervalFraction = v; }
-    public String getCodec() { return codec; }
-    public void setCodec(String codec) { this.codec = codec; }
-    public String getAllowedClasses() { return allowedClasses; }
-    public void setAllowedClasses(String allowedClasses) { this.allowedClasses = allowedClasses == null ? "" : allowedClasses; }
-    public int getCompressionThresholdBytes() { return compressionThresholdBytes; }
-    public void setCompressionThresholdBytes(int v) { this.compressionThresholdBytes = v; }
-    public String getSigningKey() { return signingKey; }
-    public void setSigningKey(String signingKey) { this.signingKey = signingKey; }
-    public String getFailureMode() { return failureMode; }
-    public void setFailureMode(String failureMode) { this.failureMode = failureMode; }
+    public String getUri() { return get(Settings.URI); }
+    public void setUri(String uri) { set(Settings.URI, uri); }
+    public String getUser() { return get(Settings.USER); }
+    public void setUser(String user) { set(Settings.USER, user); }
+    public String getPassword() { return get(Settings.PASSWORD); }
+    public void setPassword(String password) { set(Settings.PASSWORD, password); }
+    public int getConnectTimeoutMillis() { return get(Settings.CONNECT_TIMEOUT_MILLIS); }
+    public void setConnectTimeoutMillis(int v) { set(Settings.CONNECT_TIMEOUT_MILLIS, v); }
+    public int getSocketTimeoutMillis() { return get(Settings.SOCKET_TIMEOUT_MILLIS); }
+    public void setSocketTimeoutMillis(int v) { set(Settings.SOCKET_TIMEOUT_MILLIS, v); }
+    public int getPoolMaxTotal() { return get(Settings.POOL_MAX_TOTAL); }
+    public void setPoolMaxTotal(int v) { set(Settings.POOL_MAX_TOTAL, v); }
+    public int getPoolMaxWaitMillis() { return get(Settings.POOL_MAX_WAIT_MILLIS); }
+    public void setPoolMaxWaitMillis(int v) { set(Settings.POOL_MAX_WAIT_MILLIS, v); }
+    public String getClientName() { return get(Settings.CLIENT_NAME); }
+    public void setClientName(String clientName) { set(Settings.CLIENT_NAME, clientName); }
+    public String getTlsTrustStore() { return get(Settings.TLS_TRUST_STORE); }
+    public void setTlsTrustStore(String v) { set(Settings.TLS_TRUST_STORE, v); }
+    public String getTlsTrustStorePassword() { return get(Settings.TLS_TRUST_STORE_PASSWORD); }
+    public void setTlsTrustStorePassword(String v) { set(Settings.TLS_TRUST_STORE_PASSWORD, v); }
+    public String getTlsKeyStore() { return get(Settings.TLS_KEY_STORE); }
+    public void setTlsKeyStore(String v) { set(Settings.TLS_KEY_STORE, v); }
+    public String getTlsKeyStorePassword() { return get(Settings.TLS_KEY_STORE_PASSWORD); }
+    public void setTlsKeyStorePassword(String v) { set(Settings.TLS_KEY_STORE_PASSWORD, v); }
+    public String getKeyPrefix() { return get(Settings.KEY_PREFIX); }
+    public void setKeyPrefix(String keyPrefix) { set(Settings.KEY_PREFIX, keyPrefix); }
+    public String getNamespace() { return get(Settings.NAMESPACE); }
+    public void setNamespace(String namespace) { set(Settings.NAMESPACE, namespace); }
+    public String getNodeId() { return get(Settings.NODE_ID); }
+    public void setNodeId(String nodeId) { set(Settings.NODE_ID, nodeId); }
+    public int getExpiryGraceSeconds() { return get(Settings.EXPIRY_GRACE_SECONDS); }
+    public void setExpiryGraceSeconds(int v) { set(Settings.EXPIRY_GRACE_SECONDS, v); }
+    public double getTouchIntervalFraction() { return get(Settings.TOUCH_INTERVAL_FRACTION); }
+    public void setTouchIntervalFraction(double v) { set(Settings.TOUCH_INTERVAL_FRACTION, v); }
+    public String getCodec() { return get(Settings.CODEC); }
+    public void setCodec(String codec) { set(Settings.CODEC, codec); }
+    public String getAllowedClasses() { return get(Settings.ALLOWED_CLASSES); }
+    public void setAllowedClasses(String allowedClasses) { set(Settings.ALLOWED_CLASSES, allowedClasses); }
+    public int getCompressionThresholdBytes() { return get(Settings.COMPRESSION_THRESHOLD_BYTES); }
+    public void setCompressionThresholdBytes(int v) { set(Settings.COMPRESSION_THRESHOLD_BYTES, v); }
+    public String getSigningKey() { return get(Settings.SIGNING_KEY); }
+    public void setSigningKey(String signingKey) { set(Settings.SIGNING_KEY, signingKey); }
+    public String getFailureMode() { return get(Settings.FAILURE_MODE); }
+    public void setFailureMode(String failureMode) { set(Settings.FAILURE_MODE, failureMode); }
 
     /** Where environment variables are read from; tests pass a map instead of the process env. */
     public void setEnvironment(Function<String, String> environment) {

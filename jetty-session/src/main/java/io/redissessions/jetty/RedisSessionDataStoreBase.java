@@ -1,6 +1,8 @@
 package io.redissessions.jetty;
 
 import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.core.Settings;
+import io.redissessions.core.SettingsView;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.StoreMetrics;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
@@ -9,10 +11,11 @@ import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import java.util.Objects;
 
 /**
- * The settings and shared state of {@link RedisSessionDataStore}, and their JMX face: settings
- * (secrets masked) and counters, as {@link ManagedAttribute} getters. Jetty's JMX collects annotated
- * getters from the class of the managed object and all its superclasses, so they show on the
- * store's MBean as if declared there. Not to be extended outside this package.
+ * The settings and shared state of {@link RedisSessionDataStore}, and their JMX face: counters as
+ * {@link ManagedAttribute} getters (Jetty's JMX collects annotated getters from the class of the
+ * managed object and all its superclasses, so they show on the store's MBean as if declared
+ * there), and every setting of the table (secrets masked) through {@link #settingsView()}, which
+ * {@code jmx.RedisSessionDataStoreMBean} answers from. Not to be extended outside this package.
  */
 public abstract class RedisSessionDataStoreBase extends AbstractSessionDataStore {
 
@@ -22,8 +25,16 @@ public abstract class RedisSessionDataStoreBase extends AbstractSessionDataStore
     /** This context's namespace; null before the first start. */
     String namespace;
 
+    private final SettingsView settingsView;
+
     RedisSessionDataStoreBase(SessionStoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.settingsView = new SettingsView(config)
+                .inEffect(Settings.NAMESPACE, () -> namespace)
+                .inEffect(Settings.NODE_ID, () -> {
+                    RedisSessionStore running = store;
+                    return running == null ? null : running.nodeId();
+                });
     }
 
     /** The settings; change them before the store starts. */
@@ -46,68 +57,39 @@ public abstract class RedisSessionDataStoreBase extends AbstractSessionDataStore
 
     // ------------------------------------------------------------------ JMX: settings
 
-    String setting(String name) {
-        return config.describe().get(name);
+    /**
+     * The settings as JMX shows them: secrets masked, the namespace and node id in effect once
+     * started. {@code jmx.RedisSessionDataStoreMBean} answers every setting from it.
+     */
+    public SettingsView settingsView() {
+        return settingsView;
     }
 
-    @ManagedAttribute("Redis URI (password masked)")
-    public String getUri() { return setting("uri"); }
+    /** The setting of that name as JMX shows it, as text. */
+    String setting(String name) {
+        return settingsView.text(Settings.named(name));
+    }
 
-    @ManagedAttribute("Redis ACL user")
-    public String getUser() { return setting("user"); }
-
-    @ManagedAttribute("Redis password (always masked)")
-    public String getPassword() { return setting("password"); }
-
-    @ManagedAttribute("Namespace of this context's sessions")
-    public String getNamespace() { return namespace != null ? namespace : setting("namespace"); }
-
-    @ManagedAttribute("Prefix of every key")
-    public String getKeyPrefix() { return setting("keyPrefix"); }
-
-    @ManagedAttribute("Node id written with every save")
-    public String getNodeId() { return store != null ? store.nodeId() : setting("nodeId"); }
-
-    @ManagedAttribute("Attribute codec: json or java")
-    public String getCodec() { return setting("codec"); }
-
-    @ManagedAttribute("Classes allowed in sessions besides built-in value types")
-    public String getAllowedClasses() { return setting("allowedClasses"); }
-
-    @ManagedAttribute("Values at least this large are compressed (bytes, 0 = off)")
+    // Getters of the settings JMX always showed, for Java callers.
+    public String getUri() { return settingsView.text(Settings.URI); }
+    public String getUser() { return settingsView.text(Settings.USER); }
+    public String getPassword() { return settingsView.text(Settings.PASSWORD); }
+    public String getNamespace() { return settingsView.text(Settings.NAMESPACE); }
+    public String getKeyPrefix() { return settingsView.text(Settings.KEY_PREFIX); }
+    public String getNodeId() { return settingsView.text(Settings.NODE_ID); }
+    public String getCodec() { return settingsView.text(Settings.CODEC); }
+    public String getAllowedClasses() { return settingsView.text(Settings.ALLOWED_CLASSES); }
     public int getCompressionThresholdBytes() { return config.getCompressionThresholdBytes(); }
-
-    @ManagedAttribute("HMAC signing key (always masked)")
-    public String getSigningKey() { return setting("signingKey"); }
-
-    @ManagedAttribute("What requests get while Redis is down: fail (503) or local")
-    public String getFailureMode() { return setting("failureMode"); }
-
-    @ManagedAttribute("Connect timeout (ms)")
+    public String getSigningKey() { return settingsView.text(Settings.SIGNING_KEY); }
+    public String getFailureMode() { return settingsView.text(Settings.FAILURE_MODE); }
     public int getConnectTimeoutMillis() { return config.getConnectTimeoutMillis(); }
-
-    @ManagedAttribute("Socket (read) timeout (ms)")
     public int getSocketTimeoutMillis() { return config.getSocketTimeoutMillis(); }
-
-    @ManagedAttribute("Most pooled connections")
     public int getPoolMaxTotal() { return config.getPoolMaxTotal(); }
-
-    @ManagedAttribute("Longest wait for a pooled connection (ms)")
     public int getPoolMaxWaitMillis() { return config.getPoolMaxWaitMillis(); }
-
-    @ManagedAttribute("Client name of the connections")
-    public String getClientName() { return setting("clientName"); }
-
-    @ManagedAttribute("TLS trust store path")
-    public String getTlsTrustStore() { return setting("tlsTrustStore"); }
-
-    @ManagedAttribute("TLS key store path")
-    public String getTlsKeyStore() { return setting("tlsKeyStore"); }
-
-    @ManagedAttribute("How long expired session data stays readable for listeners (s)")
+    public String getClientName() { return settingsView.text(Settings.CLIENT_NAME); }
+    public String getTlsTrustStore() { return settingsView.text(Settings.TLS_TRUST_STORE); }
+    public String getTlsKeyStore() { return settingsView.text(Settings.TLS_KEY_STORE); }
     public int getExpiryGraceSeconds() { return config.getExpiryGraceSeconds(); }
-
-    @ManagedAttribute("A bare access time is written when older than this fraction of the max inactive interval")
     public double getTouchIntervalFraction() { return config.getTouchIntervalFraction(); }
 
     // ------------------------------------------------------------------ JMX: counters

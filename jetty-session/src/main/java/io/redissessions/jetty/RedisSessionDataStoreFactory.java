@@ -1,10 +1,12 @@
 package io.redissessions.jetty;
 
+import io.redissessions.core.ConfigurationException;
 import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.core.Settings;
+import io.redissessions.core.SettingsView;
 import org.eclipse.jetty.session.AbstractSessionDataStoreFactory;
 import org.eclipse.jetty.session.SessionDataStore;
 import org.eclipse.jetty.session.SessionManager;
-import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 
 import java.time.Clock;
@@ -15,16 +17,19 @@ import java.util.Objects;
  * {@code server.addBean(factory)}, or the jetty-home module {@code session-store-redis}
  * (bean id {@code sessionDataStoreFactory}).
  *
- * <p>Every setting of the store is a setter with the same name ({@code setUri},
- * {@code setNamespace}, {@code setCodec}, {@code setAllowedClasses}, ...; see docs/jetty.md and
+ * <p>Every setting of {@link Settings} is set by name with {@link #setSetting(String, String)}
+ * (as the module's XML does), and the older ones also with a setter of the same name
+ * ({@code setUri}, {@code setNamespace}, {@code setCodec}, ...; see docs/jetty.md and
  * docs/configuration.md), plus Jetty's own {@code gracePeriodSec} and {@code savePeriodSec}.
  * Settings are checked when a context starts; a bad one stops that context with a message naming
- * it. Use {@link RedisSessionCacheFactory} with it for a non-sticky cluster.
+ * it. Over JMX ({@code jmx.RedisSessionDataStoreFactoryMBean}) every setting shows, secrets
+ * masked. Use {@link RedisSessionCacheFactory} with it for a non-sticky cluster.
  */
 @ManagedObject("Makes the Redis session store of each context")
 public class RedisSessionDataStoreFactory extends AbstractSessionDataStoreFactory {
 
     private final SessionStoreConfig settings = new SessionStoreConfig();
+    private final SettingsView view = new SettingsView(settings);
     private Clock clock = Clock.systemUTC();
 
     @Override
@@ -38,30 +43,7 @@ public class RedisSessionDataStoreFactory extends AbstractSessionDataStoreFactor
 
     /** A fresh copy of the settings: each context's store owns its own. */
     SessionStoreConfig copySettings() {
-        SessionStoreConfig c = new SessionStoreConfig();
-        c.setUri(settings.getUri());
-        c.setUser(settings.getUser());
-        c.setPassword(settings.getPassword());
-        c.setConnectTimeoutMillis(settings.getConnectTimeoutMillis());
-        c.setSocketTimeoutMillis(settings.getSocketTimeoutMillis());
-        c.setPoolMaxTotal(settings.getPoolMaxTotal());
-        c.setPoolMaxWaitMillis(settings.getPoolMaxWaitMillis());
-        c.setClientName(settings.getClientName());
-        c.setTlsTrustStore(settings.getTlsTrustStore());
-        c.setTlsTrustStorePassword(settings.getTlsTrustStorePassword());
-        c.setTlsKeyStore(settings.getTlsKeyStore());
-        c.setTlsKeyStorePassword(settings.getTlsKeyStorePassword());
-        c.setKeyPrefix(settings.getKeyPrefix());
-        c.setNamespace(settings.getNamespace());
-        c.setNodeId(settings.getNodeId());
-        c.setExpiryGraceSeconds(settings.getExpiryGraceSeconds());
-        c.setTouchIntervalFraction(settings.getTouchIntervalFraction());
-        c.setCodec(settings.getCodec());
-        c.setAllowedClasses(settings.getAllowedClasses());
-        c.setCompressionThresholdBytes(settings.getCompressionThresholdBytes());
-        c.setSigningKey(settings.getSigningKey());
-        c.setFailureMode(settings.getFailureMode());
-        return c;
+        return settings.copy();
     }
 
     /** The time source of the stores' expiry decisions. */
@@ -71,225 +53,71 @@ public class RedisSessionDataStoreFactory extends AbstractSessionDataStoreFactor
 
     // ------------------------------------------------------------------ settings
 
-    /** Sets the uri: Redis URI: redis://, rediss://, unix://, redis-sentinel://, redis-cluster://. */
-    public void setUri(String value) {
-        settings.setUri(value);
+    /**
+     * Sets the setting of that name (any of {@link Settings}) from its text, as the module's
+     * {@code session-store.xml} does for each {@code jetty.session.redis.<name>} property. Null (a
+     * property that is not set) changes nothing.
+     *
+     * @throws ConfigurationException naming the setting and the text (masked) if it does not parse
+     * @throws IllegalArgumentException if no setting has that name
+     */
+    public void setSetting(String name, String value) {
+        Settings.named(name);
+        if (value != null) {
+            settings.set(name, value);
+        }
     }
 
-    @ManagedAttribute("Redis URI: redis://, rediss://, unix://, redis-sentinel://, redis-cluster://")
-    public String getUri() {
-        return settings.describe().get("uri");
+    /** The settings as JMX shows them (secrets masked); {@code jmx.RedisSessionDataStoreFactoryMBean} answers from it. */
+    public SettingsView settingsView() {
+        return view;
     }
 
-    /** Sets the user: ACL user name (overrides the URI's). */
-    public void setUser(String value) {
-        settings.setUser(value);
-    }
-
-    @ManagedAttribute("ACL user name (overrides the URI's)")
-    public String getUser() {
-        return settings.getUser();
-    }
-
-    /** Sets the password: password (overrides the URI's); never logged. */
-    public void setPassword(String value) {
-        settings.setPassword(value);
-    }
-
-    @ManagedAttribute("password (overrides the URI's); never logged (masked)")
-    public String getPassword() {
-        return settings.getPassword() == null ? null : "****";
-    }
-
-    /** Sets the connectTimeoutMillis: time to open a connection (ms). */
-    public void setConnectTimeoutMillis(int value) {
-        settings.setConnectTimeoutMillis(value);
-    }
-
-    @ManagedAttribute("time to open a connection (ms)")
-    public int getConnectTimeoutMillis() {
-        return settings.getConnectTimeoutMillis();
-    }
-
-    /** Sets the socketTimeoutMillis: time to wait for an answer (ms). */
-    public void setSocketTimeoutMillis(int value) {
-        settings.setSocketTimeoutMillis(value);
-    }
-
-    @ManagedAttribute("time to wait for an answer (ms)")
-    public int getSocketTimeoutMillis() {
-        return settings.getSocketTimeoutMillis();
-    }
-
-    /** Sets the poolMaxTotal: most pooled connections per context. */
-    public void setPoolMaxTotal(int value) {
-        settings.setPoolMaxTotal(value);
-    }
-
-    @ManagedAttribute("most pooled connections per context")
-    public int getPoolMaxTotal() {
-        return settings.getPoolMaxTotal();
-    }
-
-    /** Sets the poolMaxWaitMillis: longest wait for a pooled connection (ms). */
-    public void setPoolMaxWaitMillis(int value) {
-        settings.setPoolMaxWaitMillis(value);
-    }
-
-    @ManagedAttribute("longest wait for a pooled connection (ms)")
-    public int getPoolMaxWaitMillis() {
-        return settings.getPoolMaxWaitMillis();
-    }
-
-    /** Sets the clientName: CLIENT SETNAME of every connection. */
-    public void setClientName(String value) {
-        settings.setClientName(value);
-    }
-
-    @ManagedAttribute("CLIENT SETNAME of every connection")
-    public String getClientName() {
-        return settings.getClientName();
-    }
-
-    /** Sets the tlsTrustStore: PKCS12/JKS trust store for rediss://. */
-    public void setTlsTrustStore(String value) {
-        settings.setTlsTrustStore(value);
-    }
-
-    @ManagedAttribute("PKCS12/JKS trust store for rediss://")
-    public String getTlsTrustStore() {
-        return settings.getTlsTrustStore();
-    }
-
-    /** Sets the tlsTrustStorePassword: its password. */
-    public void setTlsTrustStorePassword(String value) {
-        settings.setTlsTrustStorePassword(value);
-    }
-
-    @ManagedAttribute("its password (masked)")
-    public String getTlsTrustStorePassword() {
-        return settings.getTlsTrustStorePassword() == null ? null : "****";
-    }
-
-    /** Sets the tlsKeyStore: PKCS12/JKS key store with a client certificate. */
-    public void setTlsKeyStore(String value) {
-        settings.setTlsKeyStore(value);
-    }
-
-    @ManagedAttribute("PKCS12/JKS key store with a client certificate")
-    public String getTlsKeyStore() {
-        return settings.getTlsKeyStore();
-    }
-
-    /** Sets the tlsKeyStorePassword: its password. */
-    public void setTlsKeyStorePassword(String value) {
-        settings.setTlsKeyStorePassword(value);
-    }
-
-    @ManagedAttribute("its password (masked)")
-    public String getTlsKeyStorePassword() {
-        return settings.getTlsKeyStorePassword() == null ? null : "****";
-    }
-
-    /** Sets the keyPrefix: prefix of every key. */
-    public void setKeyPrefix(String value) {
-        settings.setKeyPrefix(value);
-    }
-
-    @ManagedAttribute("prefix of every key")
-    public String getKeyPrefix() {
-        return settings.getKeyPrefix();
-    }
-
-    /** Sets the namespace: which sessions this context shares (default: from the context path). */
-    public void setNamespace(String value) {
-        settings.setNamespace(value);
-    }
-
-    @ManagedAttribute("which sessions this context shares (default: from the context path)")
-    public String getNamespace() {
-        return settings.getNamespace();
-    }
-
-    /** Sets the nodeId: written with every save (default: Jetty's worker name). */
-    public void setNodeId(String value) {
-        settings.setNodeId(value);
-    }
-
-    @ManagedAttribute("written with every save (default: Jetty's worker name)")
-    public String getNodeId() {
-        return settings.getNodeId();
-    }
-
-    /** Sets the expiryGraceSeconds: how long expired data stays readable for listeners (s). */
-    public void setExpiryGraceSeconds(int value) {
-        settings.setExpiryGraceSeconds(value);
-    }
-
-    @ManagedAttribute("how long expired data stays readable for listeners (s)")
-    public int getExpiryGraceSeconds() {
-        return settings.getExpiryGraceSeconds();
-    }
-
-    /** Sets the touchIntervalFraction: a bare access time is written when older than this fraction of the max inactive interval. */
-    public void setTouchIntervalFraction(double value) {
-        settings.setTouchIntervalFraction(value);
-    }
-
-    @ManagedAttribute("a bare access time is written when older than this fraction of the max inactive interval")
-    public double getTouchIntervalFraction() {
-        return settings.getTouchIntervalFraction();
-    }
-
-    /** Sets the codec: json or java. */
-    public void setCodec(String value) {
-        settings.setCodec(value);
-    }
-
-    @ManagedAttribute("json or java")
-    public String getCodec() {
-        return settings.getCodec();
-    }
-
-    /** Sets the allowedClasses: classes allowed in sessions besides built-in value types. */
-    public void setAllowedClasses(String value) {
-        settings.setAllowedClasses(value);
-    }
-
-    @ManagedAttribute("classes allowed in sessions besides built-in value types")
-    public String getAllowedClasses() {
-        return settings.getAllowedClasses();
-    }
-
-    /** Sets the compressionThresholdBytes: values at least this large are compressed (bytes, 0 = off). */
-    public void setCompressionThresholdBytes(int value) {
-        settings.setCompressionThresholdBytes(value);
-    }
-
-    @ManagedAttribute("values at least this large are compressed (bytes, 0 = off)")
-    public int getCompressionThresholdBytes() {
-        return settings.getCompressionThresholdBytes();
-    }
-
-    /** Sets the signingKey: HMAC key that signs every value. */
-    public void setSigningKey(String value) {
-        settings.setSigningKey(value);
-    }
-
-    @ManagedAttribute("HMAC key that signs every value (masked)")
-    public String getSigningKey() {
-        return settings.getSigningKey() == null ? null : "****";
-    }
-
-    /** Sets the failureMode: fail (503 while Redis is down) or local. */
-    public void setFailureMode(String value) {
-        settings.setFailureMode(value);
-    }
-
-    @ManagedAttribute("fail (503 while Redis is down) or local")
-    public String getFailureMode() {
-        return settings.getFailureMode();
-    }
+    // Typed setters (public API, older than setSetting), and getters showing what JMX shows.
+    public void setUri(String value) { settings.set(Settings.URI, value); }
+    public String getUri() { return view.text(Settings.URI); }
+    public void setUser(String value) { settings.set(Settings.USER, value); }
+    public String getUser() { return view.text(Settings.USER); }
+    public void setPassword(String value) { settings.set(Settings.PASSWORD, value); }
+    public String getPassword() { return view.text(Settings.PASSWORD); }
+    public void setConnectTimeoutMillis(int value) { settings.set(Settings.CONNECT_TIMEOUT_MILLIS, value); }
+    public int getConnectTimeoutMillis() { return settings.get(Settings.CONNECT_TIMEOUT_MILLIS); }
+    public void setSocketTimeoutMillis(int value) { settings.set(Settings.SOCKET_TIMEOUT_MILLIS, value); }
+    public int getSocketTimeoutMillis() { return settings.get(Settings.SOCKET_TIMEOUT_MILLIS); }
+    public void setPoolMaxTotal(int value) { settings.set(Settings.POOL_MAX_TOTAL, value); }
+    public int getPoolMaxTotal() { return settings.get(Settings.POOL_MAX_TOTAL); }
+    public void setPoolMaxWaitMillis(int value) { settings.set(Settings.POOL_MAX_WAIT_MILLIS, value); }
+    public int getPoolMaxWaitMillis() { return settings.get(Settings.POOL_MAX_WAIT_MILLIS); }
+    public void setClientName(String value) { settings.set(Settings.CLIENT_NAME, value); }
+    public String getClientName() { return view.text(Settings.CLIENT_NAME); }
+    public void setTlsTrustStore(String value) { settings.set(Settings.TLS_TRUST_STORE, value); }
+    public String getTlsTrustStore() { return view.text(Settings.TLS_TRUST_STORE); }
+    public void setTlsTrustStorePassword(String value) { settings.set(Settings.TLS_TRUST_STORE_PASSWORD, value); }
+    public String getTlsTrustStorePassword() { return view.text(Settings.TLS_TRUST_STORE_PASSWORD); }
+    public void setTlsKeyStore(String value) { settings.set(Settings.TLS_KEY_STORE, value); }
+    public String getTlsKeyStore() { return view.text(Settings.TLS_KEY_STORE); }
+    public void setTlsKeyStorePassword(String value) { settings.set(Settings.TLS_KEY_STORE_PASSWORD, value); }
+    public String getTlsKeyStorePassword() { return view.text(Settings.TLS_KEY_STORE_PASSWORD); }
+    public void setKeyPrefix(String value) { settings.set(Settings.KEY_PREFIX, value); }
+    public String getKeyPrefix() { return view.text(Settings.KEY_PREFIX); }
+    public void setNamespace(String value) { settings.set(Settings.NAMESPACE, value); }
+    public String getNamespace() { return view.text(Settings.NAMESPACE); }
+    public void setNodeId(String value) { settings.set(Settings.NODE_ID, value); }
+    public String getNodeId() { return view.text(Settings.NODE_ID); }
+    public void setExpiryGraceSeconds(int value) { settings.set(Settings.EXPIRY_GRACE_SECONDS, value); }
+    public int getExpiryGraceSeconds() { return settings.get(Settings.EXPIRY_GRACE_SECONDS); }
+    public void setTouchIntervalFraction(double value) { settings.set(Settings.TOUCH_INTERVAL_FRACTION, value); }
+    public double getTouchIntervalFraction() { return settings.get(Settings.TOUCH_INTERVAL_FRACTION); }
+    public void setCodec(String value) { settings.set(Settings.CODEC, value); }
+    public String getCodec() { return view.text(Settings.CODEC); }
+    public void setAllowedClasses(String value) { settings.set(Settings.ALLOWED_CLASSES, value); }
+    public String getAllowedClasses() { return view.text(Settings.ALLOWED_CLASSES); }
+    public void setCompressionThresholdBytes(int value) { settings.set(Settings.COMPRESSION_THRESHOLD_BYTES, value); }
+    public int getCompressionThresholdBytes() { return settings.get(Settings.COMPRESSION_THRESHOLD_BYTES); }
+    public void setSigningKey(String value) { settings.set(Settings.SIGNING_KEY, value); }
+    public String getSigningKey() { return view.text(Settings.SIGNING_KEY); }
+    public void setFailureMode(String value) { settings.set(Settings.FAILURE_MODE, value); }
+    public String getFailureMode() { return view.text(Settings.FAILURE_MODE); }
 
     @Override
     public String toString() {

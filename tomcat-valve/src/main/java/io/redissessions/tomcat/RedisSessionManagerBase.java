@@ -4,6 +4,8 @@ import io.redissessions.core.ConfigurationException;
 import io.redissessions.core.FailureMode;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.Settings;
+import io.redissessions.core.SettingsView;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.SessionState;
 import io.redissessions.core.store.StoreMetrics;
@@ -15,27 +17,31 @@ import org.apache.juli.logging.LogFactory;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The settings and the Redis state of {@link RedisSessionManager}, kept apart from what the
- * manager does with sessions: every context.xml attribute (mapped onto a
- * {@link SessionStoreConfig}, secrets masked when read), the JMX counters, and whether Redis is
- * reachable. Tomcat's digester and JMX see these inherited public setters and getters as the
- * manager's own; the JMX descriptor stays that of {@link RedisSessionManager}.
+ * manager does with sessions: every context.xml attribute (each setting of the table
+ * {@link io.redissessions.core.Settings}, through {@link ManagerSettings} onto a
+ * {@link SessionStoreConfig}), the JMX counters, and whether Redis is reachable. Tomcat's digester
+ * and JMX see these inherited public setters and getters as the manager's own; the JMX descriptor
+ * stays that of {@link RedisSessionManager}, and {@link RedisSessionManagerMBean} answers the
+ * settings.
  */
 public abstract class RedisSessionManagerBase extends ManagerBase {
 
     /** The manager's logger: messages keep the category of {@link RedisSessionManager}. */
     private static final Log log = LogFactory.getLog(RedisSessionManager.class);
-    private static final String MASK = "****";
 
     final SessionStoreConfig config = new SessionStoreConfig();
-    /** Settings whose text could not be parsed; reported at start with the setting's name. */
-    private final Map<String, String> unparsable = new LinkedHashMap<>();
+    /** The context.xml attributes and their JMX view: every setting of the table. */
+    private final ManagerSettings settings = new ManagerSettings(config, new SettingsView(config)
+            .inEffect(Settings.NAMESPACE, () -> this.namespace)
+            .inEffect(Settings.NODE_ID, () -> {
+                RedisSessionStore running = this.store;
+                return running == null ? null : running.nodeId();
+            }));
     private volatile Clock clock = Clock.systemUTC();
     /** Set when the manager starts; null before. */
     volatile RedisSessionStore store;
@@ -53,11 +59,7 @@ public abstract class RedisSessionManagerBase extends ManagerBase {
      * @throws ConfigurationException naming the first bad setting
      */
     void validateSettings() {
-        if (!unparsable.isEmpty()) {
-            Map.Entry<String, String> bad = unparsable.entrySet().iterator().next();
-            throw new ConfigurationException(bad.getKey(), bad.getValue(), "a number");
-        }
-        config.validate();
+        settings.validate();
     }
 
     RedisSessionStore store() {
@@ -183,93 +185,80 @@ public abstract class RedisSessionManagerBase extends ManagerBase {
         return config;
     }
 
-    private static String masked(String secret) {
-        return secret == null || secret.isEmpty() ? "" : MASK;
+    ManagerSettings settings() {
+        return settings;
     }
 
-    private int parseInt(String setting, String text, int current) {
-        try {
-            unparsable.remove(setting);
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            unparsable.put(setting, text);
-            return current;
-        }
+    /**
+     * Any setting of {@link Settings} by name, from its text: Tomcat's digester calls this for a
+     * {@code <Manager>} attribute that has no setter of its own (and for a number that its typed
+     * setter could not take). A text that does not parse stops the context when it starts, with
+     * the setting's name in the message.
+     *
+     * @return false if no setting has that name
+     */
+    public boolean setProperty(String name, String value) {
+        return settings.setText(name, value);
     }
 
-    public String getUri() { return config.describe().get("uri"); }
-    public void setUri(String uri) { config.setUri(uri); }
-    public String getUser() { return config.getUser(); }
-    public void setUser(String user) { config.setUser(user); }
+    // Typed setters for Java callers; the String overloads are what the digester finds first for
+    // a number (it cannot convert a text to a double itself). Getters show what JMX shows.
+
+    public String getUri() { return settings.shownText(Settings.URI); }
+    public void setUri(String uri) { settings.set(Settings.URI, uri); }
+    public String getUser() { return settings.shownText(Settings.USER); }
+    public void setUser(String user) { settings.set(Settings.USER, user); }
     /** Masked: "****" when set. */
-    public String getPassword() { return masked(config.getPassword()); }
-    public void setPassword(String password) { config.setPassword(password); }
-    public String getNamespace() { return namespace != null ? namespace : config.getNamespace(); }
-    public void setNamespace(String namespace) { config.setNamespace(namespace); }
-    public String getCodec() { return config.getCodec(); }
-    public void setCodec(String codec) { config.setCodec(codec); }
-    public String getAllowedClasses() { return config.getAllowedClasses(); }
-    public void setAllowedClasses(String allowedClasses) { config.setAllowedClasses(allowedClasses); }
+    public String getPassword() { return settings.shownText(Settings.PASSWORD); }
+    public void setPassword(String password) { settings.set(Settings.PASSWORD, password); }
+    public String getNamespace() { return settings.shownText(Settings.NAMESPACE); }
+    public void setNamespace(String namespace) { settings.set(Settings.NAMESPACE, namespace); }
+    public String getCodec() { return settings.shownText(Settings.CODEC); }
+    public void setCodec(String codec) { settings.set(Settings.CODEC, codec); }
+    public String getAllowedClasses() { return settings.shownText(Settings.ALLOWED_CLASSES); }
+    public void setAllowedClasses(String allowedClasses) { settings.set(Settings.ALLOWED_CLASSES, allowedClasses); }
     public int getConnectTimeoutMillis() { return config.getConnectTimeoutMillis(); }
-    public void setConnectTimeoutMillis(int v) { config.setConnectTimeoutMillis(v); }
-    public void setConnectTimeoutMillis(String v) {
-        config.setConnectTimeoutMillis(parseInt("connectTimeoutMillis", v, config.getConnectTimeoutMillis()));
-    }
+    public void setConnectTimeoutMillis(int v) { settings.set(Settings.CONNECT_TIMEOUT_MILLIS, v); }
+    public void setConnectTimeoutMillis(String v) { setProperty(Settings.CONNECT_TIMEOUT_MILLIS.name(), v); }
     public int getSocketTimeoutMillis() { return config.getSocketTimeoutMillis(); }
-    public void setSocketTimeoutMillis(int v) { config.setSocketTimeoutMillis(v); }
-    public void setSocketTimeoutMillis(String v) {
-        config.setSocketTimeoutMillis(parseInt("socketTimeoutMillis", v, config.getSocketTimeoutMillis()));
-    }
+    public void setSocketTimeoutMillis(int v) { settings.set(Settings.SOCKET_TIMEOUT_MILLIS, v); }
+    public void setSocketTimeoutMillis(String v) { setProperty(Settings.SOCKET_TIMEOUT_MILLIS.name(), v); }
     public int getPoolMaxTotal() { return config.getPoolMaxTotal(); }
-    public void setPoolMaxTotal(int v) { config.setPoolMaxTotal(v); }
-    public void setPoolMaxTotal(String v) { config.setPoolMaxTotal(parseInt("poolMaxTotal", v, config.getPoolMaxTotal())); }
+    public void setPoolMaxTotal(int v) { settings.set(Settings.POOL_MAX_TOTAL, v); }
+    public void setPoolMaxTotal(String v) { setProperty(Settings.POOL_MAX_TOTAL.name(), v); }
     public int getPoolMaxWaitMillis() { return config.getPoolMaxWaitMillis(); }
-    public void setPoolMaxWaitMillis(int v) { config.setPoolMaxWaitMillis(v); }
-    public void setPoolMaxWaitMillis(String v) {
-        config.setPoolMaxWaitMillis(parseInt("poolMaxWaitMillis", v, config.getPoolMaxWaitMillis()));
-    }
-    public String getClientName() { return config.getClientName(); }
-    public void setClientName(String clientName) { config.setClientName(clientName); }
-    public String getTlsTrustStore() { return config.getTlsTrustStore(); }
-    public void setTlsTrustStore(String v) { config.setTlsTrustStore(v); }
+    public void setPoolMaxWaitMillis(int v) { settings.set(Settings.POOL_MAX_WAIT_MILLIS, v); }
+    public void setPoolMaxWaitMillis(String v) { setProperty(Settings.POOL_MAX_WAIT_MILLIS.name(), v); }
+    public String getClientName() { return settings.shownText(Settings.CLIENT_NAME); }
+    public void setClientName(String clientName) { settings.set(Settings.CLIENT_NAME, clientName); }
+    public String getTlsTrustStore() { return settings.shownText(Settings.TLS_TRUST_STORE); }
+    public void setTlsTrustStore(String v) { settings.set(Settings.TLS_TRUST_STORE, v); }
     /** Masked: "****" when set. */
-    public String getTlsTrustStorePassword() { return masked(config.getTlsTrustStorePassword()); }
-    public void setTlsTrustStorePassword(String v) { config.setTlsTrustStorePassword(v); }
-    public String getTlsKeyStore() { return config.getTlsKeyStore(); }
-    public void setTlsKeyStore(String v) { config.setTlsKeyStore(v); }
+    public String getTlsTrustStorePassword() { return settings.shownText(Settings.TLS_TRUST_STORE_PASSWORD); }
+    public void setTlsTrustStorePassword(String v) { settings.set(Settings.TLS_TRUST_STORE_PASSWORD, v); }
+    public String getTlsKeyStore() { return settings.shownText(Settings.TLS_KEY_STORE); }
+    public void setTlsKeyStore(String v) { settings.set(Settings.TLS_KEY_STORE, v); }
     /** Masked: "****" when set. */
-    public String getTlsKeyStorePassword() { return masked(config.getTlsKeyStorePassword()); }
-    public void setTlsKeyStorePassword(String v) { config.setTlsKeyStorePassword(v); }
-    public String getKeyPrefix() { return config.getKeyPrefix(); }
-    public void setKeyPrefix(String keyPrefix) { config.setKeyPrefix(keyPrefix); }
-    public String getNodeId() { return store != null ? store.nodeId() : config.getNodeId(); }
-    public void setNodeId(String nodeId) { config.setNodeId(nodeId); }
+    public String getTlsKeyStorePassword() { return settings.shownText(Settings.TLS_KEY_STORE_PASSWORD); }
+    public void setTlsKeyStorePassword(String v) { settings.set(Settings.TLS_KEY_STORE_PASSWORD, v); }
+    public String getKeyPrefix() { return settings.shownText(Settings.KEY_PREFIX); }
+    public void setKeyPrefix(String keyPrefix) { settings.set(Settings.KEY_PREFIX, keyPrefix); }
+    public String getNodeId() { return settings.shownText(Settings.NODE_ID); }
+    public void setNodeId(String nodeId) { settings.set(Settings.NODE_ID, nodeId); }
     public int getExpiryGraceSeconds() { return config.getExpiryGraceSeconds(); }
-    public void setExpiryGraceSeconds(int v) { config.setExpiryGraceSeconds(v); }
-    public void setExpiryGraceSeconds(String v) {
-        config.setExpiryGraceSeconds(parseInt("expiryGraceSeconds", v, config.getExpiryGraceSeconds()));
-    }
+    public void setExpiryGraceSeconds(int v) { settings.set(Settings.EXPIRY_GRACE_SECONDS, v); }
+    public void setExpiryGraceSeconds(String v) { setProperty(Settings.EXPIRY_GRACE_SECONDS.name(), v); }
     public double getTouchIntervalFraction() { return config.getTouchIntervalFraction(); }
-    public void setTouchIntervalFraction(double v) { config.setTouchIntervalFraction(v); }
-    /** Tomcat's digester sets numbers other than int and long as text. */
-    public void setTouchIntervalFraction(String v) {
-        try {
-            unparsable.remove("touchIntervalFraction");
-            config.setTouchIntervalFraction(Double.parseDouble(v.trim()));
-        } catch (NumberFormatException | NullPointerException e) {
-            unparsable.put("touchIntervalFraction", v);
-        }
-    }
+    public void setTouchIntervalFraction(double v) { settings.set(Settings.TOUCH_INTERVAL_FRACTION, v); }
+    public void setTouchIntervalFraction(String v) { setProperty(Settings.TOUCH_INTERVAL_FRACTION.name(), v); }
     public int getCompressionThresholdBytes() { return config.getCompressionThresholdBytes(); }
-    public void setCompressionThresholdBytes(int v) { config.setCompressionThresholdBytes(v); }
-    public void setCompressionThresholdBytes(String v) {
-        config.setCompressionThresholdBytes(parseInt("compressionThresholdBytes", v, config.getCompressionThresholdBytes()));
-    }
+    public void setCompressionThresholdBytes(int v) { settings.set(Settings.COMPRESSION_THRESHOLD_BYTES, v); }
+    public void setCompressionThresholdBytes(String v) { setProperty(Settings.COMPRESSION_THRESHOLD_BYTES.name(), v); }
     /** Masked: "****" when set. */
-    public String getSigningKey() { return masked(config.effectiveSigningKey()); }
-    public void setSigningKey(String signingKey) { config.setSigningKey(signingKey); }
-    public String getFailureMode() { return config.getFailureMode(); }
-    public void setFailureMode(String failureMode) { config.setFailureMode(failureMode); }
+    public String getSigningKey() { return settings.shownText(Settings.SIGNING_KEY); }
+    public void setSigningKey(String signingKey) { settings.set(Settings.SIGNING_KEY, signingKey); }
+    public String getFailureMode() { return settings.shownText(Settings.FAILURE_MODE); }
+    public void setFailureMode(String failureMode) { settings.set(Settings.FAILURE_MODE, failureMode); }
 
     /** Every setting as it is in effect, secrets masked. */
     public String getConfiguration() {

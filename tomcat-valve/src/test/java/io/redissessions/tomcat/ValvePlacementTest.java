@@ -134,7 +134,7 @@ class ValvePlacementTest extends NodesTestBase {
     }
 
     /** Every log message and the messages of every cause of its exception, while {@code action} runs. */
-    private static List<String> captureLogs(Runnable action) {
+    static List<String> captureLogs(Runnable action) {
         List<String> messages = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override

@@ -1,6 +1,7 @@
 package io.redissessions.demo.docker;
 
-import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.core.Setting;
+import io.redissessions.core.Settings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -10,8 +11,6 @@ import org.yaml.snakeyaml.Yaml;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Nothing here can run Docker, so this keeps docker/ consistent with the build instead: what the
  * Dockerfiles copy is what the build produces (names and version), the redis-sessions settings
- * they use are real settings (the setters of {@link SessionStoreConfig}) that reach the store, the
+ * they use are real settings (of the table {@link Settings}) that reach the store, the
  * class names exist, the images match the Tomcat and Jetty versions the project is tested with,
  * and the compose file and the nginx configuration reference existing files and services.
  */
@@ -50,11 +49,8 @@ class DockerFilesTest {
         version = System.getProperty("project.version");
         assertThat(version).as("system property project.version (set by the pom)").isNotBlank();
         settings = new TreeSet<>();
-        for (Method m : SessionStoreConfig.class.getMethods()) {
-            if (m.getName().startsWith("set") && m.getParameterCount() == 1 && Modifier.isPublic(m.getModifiers())
-                    && !m.getName().equals("setEnvironment")) {
-                settings.add(Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4));
-            }
+        for (Setting<?> s : Settings.all()) {
+            settings.add(s.name());
         }
         assertThat(settings).contains("uri", "namespace", "allowedClasses");
     }
@@ -231,7 +227,7 @@ class DockerFilesTest {
             used.put(attributes.item(i).getNodeName(), attributes.item(i).getNodeValue());
         }
         used.remove("className");
-        assertThat(settings).as("redis-sessions settings (SessionStoreConfig)").containsAll(used.keySet());
+        assertThat(settings).as("redis-sessions settings (Settings)").containsAll(used.keySet());
         assertDemoSettings(used);
     }
 
@@ -283,8 +279,9 @@ class DockerFilesTest {
             String[] kv = t.split("=", 2);
             assertThat(kv[0]).as("ini line %s", t).startsWith("jetty.session.redis.");
             String setting = kv[0].substring("jetty.session.redis.".length());
-            assertThat(settings).as("redis-sessions settings (SessionStoreConfig)").contains(setting);
-            assertThat(storeXml).as("session-store.xml hands %s to the factory", kv[0]).contains("property=\"" + kv[0] + "\"");
+            assertThat(settings).as("redis-sessions settings (Settings)").contains(setting);
+            assertThat(storeXml).as("session-store.xml hands %s to the factory", kv[0])
+                    .containsAnyOf("property=\"" + kv[0] + "\"", "<Property name=\"" + kv[0] + "\"/>");
             used.put(setting, kv[1]);
         }
         assertDemoSettings(used);
