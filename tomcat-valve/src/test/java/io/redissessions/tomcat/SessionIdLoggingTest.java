@@ -101,6 +101,9 @@ class SessionIdLoggingTest extends NodesTestBase {
         for (int i = 0; i < 3; i++) {
             assertThat(browser.get("/s?op=get&name=user").statusCode()).isEqualTo(503);
         }
+        // the id in the URL instead of the cookie (URL rewriting)
+        Browser noCookies = new Browser(a);
+        assertThat(noCookies.get("/s;jsessionid=" + id + "?op=get&name=user").statusCode()).isEqualTo(503);
         own.start();
         browser.forgetCookies();
         browser.body("/s?op=set&name=user&value=bob");

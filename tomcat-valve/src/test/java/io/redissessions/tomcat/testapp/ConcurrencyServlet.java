@@ -52,7 +52,6 @@ public class ConcurrencyServlet extends HttpServlet {
                     out = "no-session";
                     break;
                 }
-                countDown(req.getParameter("signal"));
                 synchronized (s) {
                     Integer n = (Integer) s.getAttribute("n");
                     s.setAttribute("n", n + 1);
