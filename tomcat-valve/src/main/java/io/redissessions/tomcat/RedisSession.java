@@ -33,7 +33,7 @@ public class RedisSession extends StandardSession {
     private final transient RedisSessionManager redisManager;
     private final transient StateAttributeMap attributeMap;
     private transient volatile SessionState state;
-    /** Taken with claimExpired: this node runs its expiry listeners, then deletes it. */
+    /** Claimed as expired by this node: it runs its listeners, then the expiry pass deletes it. */
     private final boolean claimed;
     /** Kept in the manager's node-local map while Redis is unreachable (failureMode=local). */
     private volatile boolean local;
