@@ -1,5 +1,6 @@
 package io.redissessions.tomcat;
 
+import io.redissessions.core.SessionIds;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
 import io.redissessions.core.store.SessionState;
 import jakarta.servlet.http.HttpSessionBindingListener;
@@ -16,9 +17,10 @@ import java.util.Set;
  * {@link SessionState}, which owns the store policy: lazy decoding, encoding at
  * {@code setAttribute}, saving only what changed, touch throttling.
  *
- * <p>One object serves one request (and its async continuation): it is loaded when the request
- * first asks for its session and saved when the request ends. Its validity is what Redis said
- * when it was loaded; expiry is decided by the stored data, never by this object's clock.
+ * <p>One object serves the requests of its session that run on this node at the same time (see
+ * {@link SharedSessions}): it is loaded when the first of them asks for its session, saved when
+ * each of them ends, and forgotten when the last one has. Its validity is what Redis said when it
+ * was loaded; expiry is decided by the stored data, never by this object's clock.
  *
  * <p>The authentication state (auth type, principal, the FORM authenticator's notes) travels as
  * container extras, see {@link SessionExtras}.
@@ -31,14 +33,12 @@ public class RedisSession extends StandardSession {
     private final transient RedisSessionManager redisManager;
     private final transient StateAttributeMap attributeMap;
     private transient volatile SessionState state;
-    /** Taken with claimExpired: this node runs its expiry listeners, then deletes it. */
+    /** Claimed as expired by this node: it runs its listeners, then the expiry pass deletes it. */
     private final boolean claimed;
     /** Kept in the manager's node-local map while Redis is unreachable (failureMode=local). */
     private volatile boolean local;
-    /** access() was called and the result not yet saved. */
-    private volatile boolean accessedSinceSave;
-    /** The request that used it has saved it; endAccess need not. */
-    private volatile boolean savedAtRequestEnd;
+    /** Accessed or changed since its last save: {@link #endAccess()} saves what the valve did not. */
+    private volatile boolean unsaved;
     /** invalidate() is running (as opposed to a node-local timeout). */
     private volatile boolean invalidating;
     private volatile boolean principalWarningLogged;
@@ -92,8 +92,7 @@ public class RedisSession extends StandardSession {
         long now = redisManager.clock().millis();
         this.thisAccessedTime = now;
         state.access(now);
-        accessedSinceSave = true;
-        savedAtRequestEnd = false;
+        unsaved = true;
     }
 
     /**
@@ -104,7 +103,7 @@ public class RedisSession extends StandardSession {
     @Override
     public void endAccess() {
         super.endAccess();
-        if (!savedAtRequestEnd && accessedSinceSave && isValid && !claimed) {
+        if (unsaved && isValid && !claimed) {
             redisManager.saveQuietly(this, "after the request");
         }
     }
@@ -129,8 +128,7 @@ public class RedisSession extends StandardSession {
 
     /** Called by the attribute map after a change. */
     void changedAfterSave() {
-        savedAtRequestEnd = false;
-        accessedSinceSave = true;
+        unsaved = true;
     }
 
     // ------------------------------------------------------------------ attributes
@@ -145,7 +143,7 @@ public class RedisSession extends StandardSession {
     public void setAttribute(String name, Object value, boolean notify) {
         if (notify && value instanceof HttpSessionBindingListener && name != null) {
             // Tomcat calls valueBound before storing: make sure the value can be stored first.
-            redisManager.store().codec().encode(name, value);
+            redisManager.service().requireStorable(name, value);
         }
         super.setAttribute(name, value, notify);
     }
@@ -163,34 +161,42 @@ public class RedisSession extends StandardSession {
     }
 
     /**
-     * Invalidation deletes the session in Redis first, and runs the listeners only if this node
-     * deleted it (exactly once across nodes). A claimed session runs its listeners, then is deleted.
+     * Invalidation deletes the session in Redis first, and runs the listeners only if this call
+     * removed it there: once across nodes, also when several requests invalidate it at once. A
+     * claimed (expired) session runs its listeners; the expiry pass deletes it afterwards.
      */
     @Override
     public void expire(boolean notify) {
-        if (!isValid || expiring) {
+        if (!isValid) {
             return;
         }
-        if (claimed) {
-            super.expire(notify);
-            redisManager.deleteQuietly(state.id());
-            return;
-        }
-        boolean stored = !state.isNew();
-        if (stored && local && !invalidating) {
-            // a node-local copy of a stored session timed out here: whoever claims it in Redis runs the listeners
-            super.expire(false);
-            return;
-        }
-        if (stored) {
-            Boolean deletedHere = redisManager.deleteForInvalidation(this);
-            if (Boolean.FALSE.equals(deletedHere)) {
-                // gone already: another node invalidated or expired it and ran the listeners
+        synchronized (this) {
+            // requests sharing this object may invalidate it together: one of them decides
+            if (!isValid || expiring) {
+                return;
+            }
+            if (claimed) {
+                super.expire(notify);
+                return;
+            }
+            boolean stored = !state.isNew();
+            if (stored && local && !invalidating) {
+                // a node-local copy of a stored session timed out here: whoever claims it in Redis runs the listeners
                 super.expire(false);
                 return;
             }
+            if (stored) {
+                Boolean deletedHere = redisManager.invalidateInStore(this);
+                if (Boolean.FALSE.equals(deletedHere)) {
+                    // gone already: another node invalidated or expired it and ran the listeners
+                    redisManager.invalidated(this);
+                    super.expire(false);
+                    return;
+                }
+            }
+            redisManager.invalidated(this);
+            super.expire(notify);
         }
-        super.expire(notify);
     }
 
     // ------------------------------------------------------------------ id change
@@ -204,14 +210,14 @@ public class RedisSession extends StandardSession {
         SessionState old = state;
         SessionState fresh = null;
         String newClusterId = RedisSessionManager.clusterId(newId);
-        if (!old.isNew() && redisManager.renameInStore(old.id(), newClusterId)) {
-            fresh = redisManager.openInStore(newClusterId);
+        if (!old.isNew()) {
+            fresh = redisManager.changeIdInStore(old.id(), newClusterId);
         }
         ClassLoader loader = classLoader();
         Set<String> carried;
         if (fresh == null) {
             // never stored, or gone meanwhile: it continues as a new session under the new id
-            fresh = redisManager.store().newSession(newClusterId, old.maxInactiveSeconds());
+            fresh = redisManager.service().create(newClusterId, old.maxInactiveSeconds());
             carried = old.attributeNames();
         } else {
             carried = attributeMap.touchedNames();
@@ -227,30 +233,21 @@ public class RedisSession extends StandardSession {
         fresh.setMaxInactiveSeconds(old.maxInactiveSeconds());
         fresh.access(old.accessedMillis());
         state = fresh;
-        accessedSinceSave = true;
-        savedAtRequestEnd = false;
+        unsaved = true;
     }
 
     // ------------------------------------------------------------------ saving
 
     /**
-     * Writes what this request changed, in one round trip or none.
+     * Writes what changed since the last save, in one round trip or none.
      *
      * @return the store's answer, or null when there was nothing to write
+     * @throws io.redissessions.core.SessionStoreException when Redis cannot take it
      */
     SaveResult save() {
         syncExtras();
-        SaveResult result = state.save();
-        accessedSinceSave = false;
-        return result;
-    }
-
-    void markSavedAtRequestEnd() {
-        savedAtRequestEnd = true;
-    }
-
-    boolean needsSaveAtRequestEnd() {
-        return isValid && !claimed && (accessedSinceSave || state.isNew());
+        unsaved = false;
+        return redisManager.service().save(state);
     }
 
     private void syncExtras() {
@@ -260,7 +257,7 @@ public class RedisSession extends StandardSession {
         String encoded = SessionExtras.encodePrincipal(p);
         if (p != null && encoded == null && !principalWarningLogged) {
             principalWarningLogged = true;
-            log.warn("redis-sessions: session " + id + ": the principal of class " + p.getClass().getName()
+            log.warn("redis-sessions: session " + SessionIds.fingerprint(id) + ": the principal of class " + p.getClass().getName()
                     + " is not a GenericPrincipal and is not stored; the user will authenticate again on other nodes");
         }
         s.setExtra(SessionExtras.PRINCIPAL, encoded);
@@ -277,7 +274,7 @@ public class RedisSession extends StandardSession {
             try {
                 this.principal = SessionExtras.decodePrincipal(p);
             } catch (SessionExtras.UnreadableExtraException e) {
-                redisManager.unreadable(id, "its principal", e);
+                unreadable("its principal", e);
             }
         }
         for (String note : SessionExtras.PERSISTED_NOTES) {
@@ -286,14 +283,19 @@ public class RedisSession extends StandardSession {
                 try {
                     notes.put(note, SessionExtras.decodeNote(text));
                 } catch (SessionExtras.UnreadableExtraException e) {
-                    redisManager.unreadable(id, "note " + note, e);
+                    unreadable("note " + note, e);
                 }
             }
         }
     }
 
+    private void unreadable(String what, Exception e) {
+        log.warn("redis-sessions: " + what + " of session " + SessionIds.fingerprint(id)
+                + " in Redis cannot be read and is treated as absent: " + e.getMessage());
+    }
+
     @Override
     public String toString() {
-        return "RedisSession[" + id + "]";
+        return "RedisSession[" + SessionIds.fingerprint(id) + "]"; // ids are not for logs
     }
 }

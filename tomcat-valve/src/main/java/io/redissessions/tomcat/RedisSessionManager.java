@@ -1,21 +1,30 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.core.ConfigurationException;
-import io.redissessions.core.FailureMode;
+import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.Settings;
+import io.redissessions.core.SettingsView;
+import io.redissessions.core.session.SessionService;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
 import io.redissessions.core.store.SessionState;
+import io.redissessions.core.store.StoreMetrics;
 import org.apache.catalina.Authenticator;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Loader;
 import org.apache.catalina.Session;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardContext;
 import org.apache.juli.logging.Log;
+import org.apache.catalina.session.ManagerBase;
 import org.apache.juli.logging.LogFactory;
+
+import java.time.Clock;
+import java.util.Objects;
 
 /**
  * A Tomcat {@link org.apache.catalina.Manager} that keeps sessions in Redis, shared by every node
@@ -29,21 +38,43 @@ import org.apache.juli.logging.LogFactory;
  * all checked when the context starts, and a bad value stops it with the setting's name in the
  * message. Redis itself may be down at start: the first request after it is up connects.
  *
- * <p>How sessions move: a request's session is loaded from Redis once, the first time the request
- * asks for it, and saved once, by {@link RedisSessionValve}, when the request ends and before the
- * response is complete (for async requests, when they complete). Sessions are not kept in this
- * manager between requests; {@code activeSessions} counts only node-local sessions of
+ * <p>How sessions move: a request's session is loaded from Redis the first time the request asks
+ * for it, unless other requests on this node are using it right now: then they share one object
+ * ({@link SharedSessions}). Each request saves it when it ends, through {@link RedisSessionValve},
+ * before the response is complete (for async requests, when they complete). Sessions are not kept
+ * between requests; {@code activeSessions} counts only node-local sessions of
  * {@code failureMode="local"}. Expiry is decided by what Redis holds: every node's background
- * thread claims expired sessions with {@link RedisSessionStore#claimExpired}, and the one that
- * gets a session runs its listeners. Stopping or undeploying never deletes or expires a session.
+ * thread claims expired sessions, and the one that gets a session runs its listeners. Stopping or
+ * undeploying never deletes or expires a session.
  *
- * <p>The settings, the JMX counters and the bookkeeping of Redis failures are inherited from
- * {@link RedisSessionManagerBase}; expired sessions are claimed by {@link ExpiredSessionClaimer}.
+ * <p>Every Redis call goes through the context's {@link SessionService}, the policy both
+ * containers share (what a failure means, when a session is deleted, what is logged). This class
+ * keeps Tomcat's reaction to a failure: {@link SessionStoreUnavailableException}, which the valve
+ * answers with 503, or node-local sessions with {@code failureMode="local"} while Redis is
+ * unreachable. The settings (every setting of {@link Settings}) are context.xml attributes
+ * through {@link ManagerSettings}; {@link RedisSessionManagerMBean} shows them and the counters
+ * over JMX.
  */
-public class RedisSessionManager extends RedisSessionManagerBase {
+public class RedisSessionManager extends ManagerBase {
 
     private static final Log log = LogFactory.getLog(RedisSessionManager.class);
-    private final ExpiredSessionClaimer expiry = new ExpiredSessionClaimer(this);
+
+    private final SessionStoreConfig config = new SessionStoreConfig();
+    /** The context.xml attributes and their JMX view: every setting of the table. */
+    private final ManagerSettings settings = new ManagerSettings(config, new SettingsView(config)
+            .inEffect(Settings.NAMESPACE, () -> {
+                SessionService running = this.service;
+                return running == null ? null : running.namespace();
+            })
+            .inEffect(Settings.NODE_ID, () -> {
+                SessionService running = this.service;
+                return running == null ? null : running.nodeId();
+            }));
+    private volatile Clock clock = Clock.systemUTC();
+    private final SessionLookup lookup = new SessionLookup(this);
+    private final SharedSessions shared = lookup.shared();
+    /** Set when the manager starts, null when stopped. */
+    private volatile SessionService service;
 
     // ================================================================== lifecycle
 
@@ -64,8 +95,13 @@ public class RedisSessionManager extends RedisSessionManagerBase {
     protected void startInternal() throws LifecycleException {
         super.startInternal();
         Context context = getContext();
+        String namespace = config.getNamespace() != null ? config.getNamespace()
+                : SessionStoreConfig.namespaceForContextPath(context.getPath());
+        SessionService s;
         try {
             validateSettings();
+            s = new SessionService(config, namespace, "context [" + context.getName() + "]", clock,
+                    new JuliStoreLog(log));
         } catch (ConfigurationException e) {
             throw new LifecycleException(e.getMessage() + " [context " + context.getName() + "]", e);
         }
@@ -74,31 +110,21 @@ public class RedisSessionManager extends RedisSessionManagerBase {
         }
         String problem = ValvePlacement.problem(context);
         if (problem != null) {
+            s.close();
             throw new LifecycleException(problem);
         }
         if (context instanceof StandardContext standard) {
             // added after Tomcat has set up the webapp's own listeners, and again at every start
             standard.addApplicationEventListener(SaveBeforeForward.INSTANCE);
         }
-        namespace = config.getNamespace() != null ? config.getNamespace()
-                : SessionStoreConfig.namespaceForContextPath(context.getPath());
         String route = getJvmRoute();
         if (route != null && route.contains(".")) {
             log.warn("redis-sessions: jvmRoute '" + route + "' contains a '.'; session ids are stored without "
                     + "what follows their last '.', so ids of this node share a key prefix with the route's first "
                     + "part. Use a jvmRoute without '.' (Jetty's worker names cannot contain one either)");
         }
-        failureMode = config.failureModeValue();
-        store = new RedisSessionStore(config, namespace, clock());
-        log.info("redis-sessions: context [" + context.getName() + "] keeps its sessions in Redis, namespace '"
-                + namespace + "', node '" + store.nodeId() + "', settings " + config.describe());
-        if (!store.ping()) {
-            log.warn("redis-sessions: Redis at " + store.connector().uri().masked() + " cannot be reached yet; "
-                    + "context [" + context.getName() + "] starts anyway and its sessions work as soon as Redis is up"
-                    + (failureMode == FailureMode.LOCAL ? " (meanwhile sessions are node-local: failureMode=local)"
-                    : " (meanwhile requests that need their session get 503: failureMode=fail)"));
-            redisDown.set(true);
-        }
+        s.start();
+        service = s;
         setState(LifecycleState.STARTING);
     }
 
@@ -124,7 +150,9 @@ public class RedisSessionManager extends RedisSessionManagerBase {
                     + " node-local session(s) that never reached Redis; they are dropped");
         }
         sessions.clear();
-        RedisSessionStore s = store;
+        shared.clear();
+        SessionService s = service;
+        service = null;
         if (s != null) {
             s.close();
         }
@@ -147,20 +175,23 @@ public class RedisSessionManager extends RedisSessionManagerBase {
 
     /**
      * Finds a session: what this request found already, else a node-local session (failureMode
-     * local), else Redis (one round trip). Null if absent or expired in Redis.
+     * local), else the object other requests on this node are using, else Redis (one round trip).
+     * Null if absent or expired in Redis.
      *
-     * @throws SessionStoreUnavailableException Redis cannot be reached and failureMode is fail
+     * @throws SessionStoreUnavailableException Redis cannot serve this request's session and the
+     *         request must be answered with 503 (also when an earlier lookup of the id failed)
      */
     @Override
     public Session findSession(String id) {
-        if (id == null || store == null) {
+        SessionService s = service;
+        if (id == null || s == null) {
             return null;
         }
         RequestScope scope = RequestScope.current();
         if (scope != null) {
-            Object earlier = scope.lookup(this, id);
+            RequestScope.Earlier earlier = scope.earlier(this, id);
             if (earlier != null) {
-                return RequestScope.isAbsent(earlier) ? null : (RedisSession) earlier;
+                return earlier.session();
             }
             if (scope.isClosing()) {
                 return null;
@@ -173,34 +204,7 @@ public class RedisSessionManager extends RedisSessionManagerBase {
             }
             return rs;
         }
-        RedisSession found = load(id, scope);
-        if (scope != null) {
-            if (found == null) {
-                scope.rememberAbsent(this, id);
-            } else {
-                scope.remember(this, id, found);
-            }
-        }
-        return found;
-    }
-
-    private RedisSession load(String id, RequestScope scope) {
-        SessionState state;
-        try {
-            state = store.open(clusterId(id));
-            redisUp();
-        } catch (SessionStoreException e) {
-            if (isDataError(e)) {
-                // the key holds something that is not a session: it cannot become one, remove it
-                unreadable(id, "the session", e);
-                deleteQuietly(clusterId(id));
-                return null;
-            }
-            failed(e, "load session " + id, scope);
-            return null;
-        }
-        // the id as the request presented it: its suffix (whichever node's) is not rewritten
-        return state == null ? null : new RedisSession(this, state, id, false);
+        return scope != null ? lookup.find(s, id, scope) : lookup.findOutsideRequest(s, id);
     }
 
     /**
@@ -227,16 +231,13 @@ public class RedisSessionManager extends RedisSessionManagerBase {
     /** A new session; nothing is written until the request ends. */
     @Override
     public Session createSession(String sessionId) {
-        if (store == null) {
-            throw new IllegalStateException("redis-sessions: the manager of context [" + getContext().getName()
-                    + "] is not started");
-        }
         String id = sessionId != null ? sessionId : generateSessionId();
         RedisSession session = new RedisSession(this,
-                store.newSession(clusterId(id), getContext().getSessionTimeout() * 60), id, false);
+                service().create(clusterId(id), getContext().getSessionTimeout() * 60), id, false);
+        session.getSession(); // its facade exists before another request can share it
         RequestScope scope = RequestScope.current();
         if (scope != null) {
-            scope.remember(this, id, session);
+            lookup.created(session, scope);
         }
         session.tellNew();
         return session;
@@ -273,70 +274,105 @@ public class RedisSessionManager extends RedisSessionManagerBase {
         }
         String oldId = rs.getIdInternal();
         rs.moveTo(newId);
+        shared.rename(rs, clusterId(newId));
         rs.setId(newId, false);
         rs.tellChangedSessionId(newId, oldId, notifySessionListeners, notifyContainerListeners);
     }
 
     /**
      * Every run: claims sessions whose stored expiry has passed and runs their listeners (each
-     * expired session is claimed by exactly one node). Every {@code processExpiresFrequency}
-     * runs: times out node-local sessions of failureMode=local.
+     * expired session is claimed by exactly one node, which deletes it afterwards). Every
+     * {@code processExpiresFrequency} runs: times out node-local sessions of failureMode=local.
      */
     @Override
     public void backgroundProcess() {
         super.backgroundProcess();
-        RedisSessionStore s = store;
-        if (s == null) {
-            return;
+        SessionService s = service;
+        if (s != null) {
+            s.expiry().expirePass(state -> new RedisSession(this, state, withOwnRoute(state.id()), true).expire(true));
         }
-        expiry.claimExpired(s);
+    }
+
+    // ================================================================== state
+
+    /** False after a Redis call failed because Redis is unavailable, until one succeeds again. */
+    public boolean isRedisReachable() {
+        SessionService s = service;
+        return s == null || s.availability().isReachable();
+    }
+
+    /** Node-local sessions (failureMode=local while Redis is unreachable). */
+    public int getLocalSessions() {
+        return sessions.size();
+    }
+
+    /** The store's counters (null before start), for code that embeds Tomcat; JMX shows them too. */
+    public StoreMetrics getStoreMetrics() {
+        SessionService s = service;
+        return s == null ? null : s.metrics();
+    }
+
+    SessionService service() {
+        SessionService s = service;
+        if (s == null) {
+            throw new IllegalStateException("redis-sessions: the manager of context [" + getContext().getName()
+                    + "] is not started");
+        }
+        return s;
+    }
+
+    /** The store this context uses (its keys, for tests and tools). */
+    RedisSessionStore store() {
+        return service().store();
+    }
+
+    ClassLoader webappClassLoader() {
+        Context context = getContext();
+        Loader loader = context == null ? null : context.getLoader();
+        ClassLoader cl = loader == null ? null : loader.getClassLoader();
+        return cl != null ? cl : Thread.currentThread().getContextClassLoader();
     }
 
     // ================================================================== called by sessions and the valve
 
     /**
-     * Saves a session at the end of its request.
+     * Saves a session at the end of a request that used it.
      *
-     * @throws SessionStoreUnavailableException Redis cannot be reached and failureMode is fail
+     * @throws SessionStoreUnavailableException Redis cannot take it and the request gets 503
      */
-    void saveAtRequestEnd(RedisSession session, RequestScope scope) {
-        if (!session.needsSaveAtRequestEnd()) {
-            session.markSavedAtRequestEnd();
+    void saveAtRequestEnd(RedisSession session) {
+        if (!session.isValid() || session.isClaimed()) {
             return;
         }
-        String id = session.getIdInternal();
+        SessionService s = service();
         SaveResult result;
         try {
             result = session.save();
-            redisUp();
         } catch (SessionStoreException e) {
-            session.markSavedAtRequestEnd();
-            if (failureMode == FailureMode.LOCAL) {
-                keepLocally(session);
-            }
-            failed(e, "save session " + id, scope);
+            FailureAnswer.react(s, e, "save session " + SessionIds.fingerprint(session.getIdInternal()));
+            keepLocally(session);
             return;
         }
-        session.markSavedAtRequestEnd();
         if (session.isLocal() && (result == null || result == SaveResult.SAVED)) {
             session.setLocal(false);
-            sessions.remove(id);
-            log.info("redis-sessions: node-local session " + id + " is in Redis now");
-        } else if (result == SaveResult.ID_TAKEN) {
-            log.warn("redis-sessions: new session " + id + " was not saved: the id is taken in Redis");
-        } else if ((result == SaveResult.GONE || result == SaveResult.EXPIRED) && log.isDebugEnabled()) {
-            log.debug("redis-sessions: session " + id + " was not saved: " + result
-                    + " (invalidated or expired meanwhile, it is not re-created)");
+            sessions.remove(session.getIdInternal());
+            log.info("redis-sessions: node-local session " + SessionIds.fingerprint(session.getIdInternal())
+                    + " is in Redis now");
         }
+    }
+
+    /** Releases the shared object a request acquired, after that request saved it. */
+    void release(RedisSession session) {
+        shared.release(session);
     }
 
     /** The fallback of {@link RedisSession#endAccess()}: logs instead of throwing. */
     void saveQuietly(RedisSession session, String when) {
         try {
-            saveAtRequestEnd(session, null);
+            saveAtRequestEnd(session);
         } catch (RuntimeException e) {
-            log.error("redis-sessions: session " + session.getIdInternal() + " could not be saved " + when + ": "
-                    + e.getMessage());
+            log.error("redis-sessions: session " + SessionIds.fingerprint(session.getIdInternal())
+                    + " could not be saved " + when + ": " + e.getMessage());
         }
     }
 
@@ -344,4 +380,122 @@ public class RedisSessionManager extends RedisSessionManagerBase {
         session.setLocal(true);
         sessions.put(session.getIdInternal(), session);
     }
+
+    /**
+     * Deletes an invalidated session in Redis. TRUE if this call removed it (this node runs the
+     * listeners), FALSE if it was gone already, null if Redis could not be asked and the session
+     * is invalidated on this node only (failureMode=local).
+     *
+     * @throws SessionStoreUnavailableException otherwise, when Redis could not be asked
+     */
+    Boolean invalidateInStore(RedisSession session) {
+        SessionService s = service();
+        try {
+            return s.invalidate(session.state().id());
+        } catch (SessionStoreException e) {
+            FailureAnswer.react(s, e, "invalidate session " + SessionIds.fingerprint(session.getIdInternal()));
+            return null;
+        }
+    }
+
+    /**
+     * Gives a stored session a new id in Redis and opens it under that id: null when it is gone
+     * there (or, failureMode=local, out of reach).
+     *
+     * @throws SessionStoreUnavailableException otherwise, when Redis could not do it
+     */
+    SessionState changeIdInStore(String oldClusterId, String newClusterId) {
+        SessionService s = service();
+        try {
+            return s.changeId(oldClusterId, newClusterId) ? s.open(newClusterId) : null;
+        } catch (SessionStoreException e) {
+            FailureAnswer.react(s, e, "change the id of session " + SessionIds.fingerprint(oldClusterId));
+            return null;
+        }
+    }
+
+    /** Forgets a session that is being invalidated: requests that come later ask Redis. */
+    void invalidated(RedisSession session) {
+        shared.forget(session);
+    }
+
+    // ================================================================== settings (context.xml attributes)
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** The time source; embedders and tests may replace it before the context starts. */
+    public void setClock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The store's settings, for embedding code that prefers one object to many setters. */
+    public SessionStoreConfig getConfig() {
+        return config;
+    }
+
+    ManagerSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Checks every setting, as the context starts.
+     *
+     * @throws ConfigurationException naming the first bad setting
+     */
+    void validateSettings() {
+        settings.validate();
+    }
+
+    /** Every setting as it is in effect, secrets masked. */
+    public String getConfiguration() {
+        return config.describe().toString();
+    }
+
+    /**
+     * Any setting of {@link Settings} by name, from its text: Tomcat's digester calls this for a
+     * {@code <Manager>} attribute that has no setter of its own (and for a number that its typed
+     * setter could not take). A text that does not parse stops the context when it starts, with
+     * the setting's name in the message. JMX shows every setting through
+     * {@link RedisSessionManagerMBean}, so there is no getter per setting.
+     *
+     * @return false if no setting has that name
+     */
+    public boolean setProperty(String name, String value) {
+        return settings.setText(name, value);
+    }
+
+    // Typed setters for Java callers. The String overloads of numbers are what the digester finds
+    // first (it cannot convert a text to a double itself, and would drop a bad int silently).
+
+    public void setUri(String uri) { settings.set(Settings.URI, uri); }
+    public void setUser(String user) { settings.set(Settings.USER, user); }
+    public void setPassword(String password) { settings.set(Settings.PASSWORD, password); }
+    public void setNamespace(String namespace) { settings.set(Settings.NAMESPACE, namespace); }
+    public void setCodec(String codec) { settings.set(Settings.CODEC, codec); }
+    public void setAllowedClasses(String allowedClasses) { settings.set(Settings.ALLOWED_CLASSES, allowedClasses); }
+    public void setConnectTimeoutMillis(int v) { settings.set(Settings.CONNECT_TIMEOUT_MILLIS, v); }
+    public void setConnectTimeoutMillis(String v) { setProperty(Settings.CONNECT_TIMEOUT_MILLIS.name(), v); }
+    public void setSocketTimeoutMillis(int v) { settings.set(Settings.SOCKET_TIMEOUT_MILLIS, v); }
+    public void setSocketTimeoutMillis(String v) { setProperty(Settings.SOCKET_TIMEOUT_MILLIS.name(), v); }
+    public void setPoolMaxTotal(int v) { settings.set(Settings.POOL_MAX_TOTAL, v); }
+    public void setPoolMaxTotal(String v) { setProperty(Settings.POOL_MAX_TOTAL.name(), v); }
+    public void setPoolMaxWaitMillis(int v) { settings.set(Settings.POOL_MAX_WAIT_MILLIS, v); }
+    public void setPoolMaxWaitMillis(String v) { setProperty(Settings.POOL_MAX_WAIT_MILLIS.name(), v); }
+    public void setClientName(String clientName) { settings.set(Settings.CLIENT_NAME, clientName); }
+    public void setTlsTrustStore(String v) { settings.set(Settings.TLS_TRUST_STORE, v); }
+    public void setTlsTrustStorePassword(String v) { settings.set(Settings.TLS_TRUST_STORE_PASSWORD, v); }
+    public void setTlsKeyStore(String v) { settings.set(Settings.TLS_KEY_STORE, v); }
+    public void setTlsKeyStorePassword(String v) { settings.set(Settings.TLS_KEY_STORE_PASSWORD, v); }
+    public void setKeyPrefix(String keyPrefix) { settings.set(Settings.KEY_PREFIX, keyPrefix); }
+    public void setNodeId(String nodeId) { settings.set(Settings.NODE_ID, nodeId); }
+    public void setExpiryGraceSeconds(int v) { settings.set(Settings.EXPIRY_GRACE_SECONDS, v); }
+    public void setExpiryGraceSeconds(String v) { setProperty(Settings.EXPIRY_GRACE_SECONDS.name(), v); }
+    public void setTouchIntervalFraction(double v) { settings.set(Settings.TOUCH_INTERVAL_FRACTION, v); }
+    public void setTouchIntervalFraction(String v) { setProperty(Settings.TOUCH_INTERVAL_FRACTION.name(), v); }
+    public void setCompressionThresholdBytes(int v) { settings.set(Settings.COMPRESSION_THRESHOLD_BYTES, v); }
+    public void setCompressionThresholdBytes(String v) { setProperty(Settings.COMPRESSION_THRESHOLD_BYTES.name(), v); }
+    public void setSigningKey(String signingKey) { settings.set(Settings.SIGNING_KEY, signingKey); }
+    public void setFailureMode(String failureMode) { settings.set(Settings.FAILURE_MODE, failureMode); }
 }

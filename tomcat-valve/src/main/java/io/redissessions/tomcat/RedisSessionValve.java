@@ -19,8 +19,9 @@ import java.util.List;
 
 /**
  * Marks the request boundary for {@link RedisSessionManager}: while the request runs, the sessions
- * it asks for are loaded from Redis once; when it ends (after the rest of the pipeline, before
- * Tomcat completes the response) every session it used is saved, at most one round trip each.
+ * it asks for are loaded from Redis once (or shared with the other requests of the session that
+ * run on this node); when it ends (after the rest of the pipeline, before Tomcat completes the
+ * response) every session it used is saved, at most one round trip each, and only then released.
  * An async request is saved when it completes.
  *
  * <p>It must run before the authenticator, so that a FORM login's redirect leaves with the
@@ -28,9 +29,10 @@ import java.util.List;
  * what Tomcat does with context.xml valves anyway. It may also sit on the Host or Engine. Without
  * any such line the manager adds it to the context by itself.
  *
- * <p>With {@code failureMode="fail"}, a request whose session is out of reach because Redis is
- * unreachable is answered 503 (unless the response is already committed), instead of going on
- * with a new, empty session.
+ * <p>A request whose session Redis could not give or take is answered 503 (unless the response
+ * is already committed), instead of going on with a new, empty session: always with
+ * {@code failureMode="fail"}, and with {@code "local"} when this node is out of pooled
+ * connections (Redis is fine then, and a node-local session would only split the user's state).
  */
 public class RedisSessionValve extends ValveBase {
 
@@ -74,8 +76,8 @@ public class RedisSessionValve extends ValveBase {
     }
 
     /**
-     * Saves every session the request used; with failureMode=fail and Redis unreachable, answers
-     * 503 if the response can still be changed.
+     * Saves every session the request used, then releases the shared ones; when a session could
+     * not be loaded or saved, answers 503 if the response can still be changed.
      */
     static void finish(Request request, Response response, RequestScope scope, boolean mayAnswer503) {
         scope.close();
@@ -89,7 +91,13 @@ public class RedisSessionValve extends ValveBase {
         if (own instanceof RedisSession rs && !used.contains(rs)) {
             used.add(rs);
         }
-        save(used, scope);
+        try {
+            save(used, scope);
+        } finally {
+            for (RedisSession session : scope.takeAcquired()) {
+                ((RedisSessionManager) session.getManager()).release(session);
+            }
+        }
         RuntimeException failure = scope.failure();
         if (failure != null) {
             answer503(request, response, failure, mayAnswer503);
@@ -108,7 +116,7 @@ public class RedisSessionValve extends ValveBase {
     private static void save(List<RedisSession> sessions, RequestScope scope) {
         for (RedisSession session : sessions) {
             try {
-                ((RedisSessionManager) session.getManager()).saveAtRequestEnd(session, scope);
+                ((RedisSessionManager) session.getManager()).saveAtRequestEnd(session);
             } catch (SessionStoreUnavailableException e) {
                 scope.failed(e);
             }
@@ -117,11 +125,12 @@ public class RedisSessionValve extends ValveBase {
 
     private static void answer503(Request request, Response response, RuntimeException failure, boolean mayAnswer) {
         if (!mayAnswer || response.isCommitted()) {
-            log.error("redis-sessions: " + request.getMethod() + " " + request.getRequestURI()
+            log.error("redis-sessions: " + request.getMethod() + " " + request.getDecodedRequestURI()
                     + " went without its session and its response was already sent: " + failure.getMessage());
             return;
         }
-        log.warn("redis-sessions: " + request.getMethod() + " " + request.getRequestURI() + " answered 503: "
+        // the decoded URI has no ;jsessionid path parameter: ids are not for logs
+        log.warn("redis-sessions: " + request.getMethod() + " " + request.getDecodedRequestURI() + " answered 503: "
                 + failure.getMessage());
         try {
             request.removeAttribute(RequestDispatcher.ERROR_EXCEPTION);

@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sessions one request has looked up, from {@link RedisSessionValve} entering the request
- * until the request is complete. Tomcat asks its Manager for a session several times per request
+ * What one request has looked up, from {@link RedisSessionValve} entering the request until the
+ * request is complete. Tomcat asks its Manager for a session several times per request
  * (authenticator, {@code getSession}, {@code isRequestedSessionIdValid}); the scope makes that
- * one Redis round trip, and remembers misses too. Each request works on its own copy of its
- * session: concurrent requests of one client behave alike whether they reach one node or two.
+ * one Redis round trip at most. It remembers misses, and lookups that failed because Redis could
+ * not be used: a later lookup of the same id in the request fails the same way at once, instead
+ * of paying the timeouts again.
+ *
+ * <p>It also holds the sessions the request uses (saved when it ends) and the shared session
+ * objects it acquired from {@link SharedSessions} (released after that save).
  *
  * <p>Bound to the thread while the valve (or the async completion) runs; kept as a request note
  * across async dispatches. Thread-safe.
@@ -23,9 +27,15 @@ final class RequestScope {
     private static final ThreadLocal<RequestScope> CURRENT = new ThreadLocal<>();
     private static final Object ABSENT = new Object();
 
-    /** Per manager: session id to its session, or ABSENT for a miss. */
+    /** A lookup that failed: later lookups of the id in this request throw it again. */
+    private record Failed(RuntimeException failure) {
+    }
+
+    /** Per manager: session id to its session, ABSENT for a miss, or Failed. */
     private final Map<RedisSessionManager, Map<String, Object>> lookups = new IdentityHashMap<>();
     private final Map<RedisSession, Boolean> sessions = new IdentityHashMap<>();
+    /** One element per acquisition (a session looked up under two ids was acquired twice). */
+    private final List<RedisSession> acquired = new ArrayList<>();
     private boolean closing;
     private RuntimeException failure;
     private boolean asyncListenerAdded;
@@ -49,24 +59,46 @@ final class RequestScope {
         }
     }
 
-    /** What an earlier lookup in this request found: a session, {@link #isAbsent absent}, or null if not asked yet. */
-    synchronized Object lookup(RedisSessionManager manager, String id) {
-        Map<String, Object> m = lookups.get(manager);
-        return m == null ? null : m.get(id);
+    /** What an earlier lookup of an id in this request found: a session, or null for none. */
+    record Earlier(RedisSession session) {
     }
 
-    static boolean isAbsent(Object lookupResult) {
-        return lookupResult == ABSENT;
+    /**
+     * What this request's earlier lookup of {@code id} found, or null if it did not ask yet.
+     *
+     * @throws RuntimeException the failure of the earlier lookup of this id, again
+     */
+    synchronized Earlier earlier(RedisSessionManager manager, String id) {
+        Map<String, Object> m = lookups.get(manager);
+        Object earlier = m == null ? null : m.get(id);
+        if (earlier == null) {
+            return null;
+        }
+        if (earlier instanceof Failed f) {
+            throw f.failure();
+        }
+        return new Earlier(earlier == ABSENT ? null : (RedisSession) earlier);
     }
 
     synchronized void rememberAbsent(RedisSessionManager manager, String id) {
         lookups.computeIfAbsent(manager, k -> new HashMap<>()).put(id, ABSENT);
     }
 
+    /** Remembers that looking up {@code id} failed with {@code e}; also the request's {@link #failure}. */
+    synchronized void rememberFailed(RedisSessionManager manager, String id, RuntimeException e) {
+        lookups.computeIfAbsent(manager, k -> new HashMap<>()).put(id, new Failed(e));
+        failed(e);
+    }
+
     /** Records a session found or created in this request: it is saved when the request ends. */
     synchronized void remember(RedisSessionManager manager, String id, RedisSession session) {
         lookups.computeIfAbsent(manager, k -> new HashMap<>()).put(id, session);
         sessions.put(session, Boolean.TRUE);
+    }
+
+    /** Records a shared session object this request holds: released when the request ends. */
+    synchronized void acquired(RedisSession session) {
+        acquired.add(session);
     }
 
     synchronized void forget(RedisSessionManager manager, String id) {
@@ -79,6 +111,13 @@ final class RequestScope {
     /** The sessions to save at the end of the request, in no particular order. */
     synchronized List<RedisSession> sessions() {
         return new ArrayList<>(sessions.keySet());
+    }
+
+    /** The shared objects to release, once: a second call returns none. */
+    synchronized List<RedisSession> takeAcquired() {
+        List<RedisSession> all = new ArrayList<>(acquired);
+        acquired.clear();
+        return all;
     }
 
     /** From now on lookups only answer from what this request already found: nothing is loaded. */

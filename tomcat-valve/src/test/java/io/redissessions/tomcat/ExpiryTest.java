@@ -85,8 +85,8 @@ class ExpiryTest extends NodesTestBase {
             assertThat(Tracked.unbound(labels.get(i))).as("valueUnbound of " + labels.get(i)).isEqualTo(1);
             assertThat(SessionEvents.USER_AT_DESTROY).containsEntry(ids.get(i), "user" + i);
         }
-        long claimed = a.contextManager().getExpiredClaimed() + b.contextManager().getExpiredClaimed()
-                + c.contextManager().getExpiredClaimed();
+        long claimed = a.contextManager().getStoreMetrics().getExpiredClaimed() + b.contextManager().getStoreMetrics().getExpiredClaimed()
+                + c.contextManager().getStoreMetrics().getExpiredClaimed();
         assertThat(claimed).isEqualTo(ids.size());
     }
 

@@ -2,6 +2,7 @@ package io.redissessions.tomcat;
 
 import io.redissessions.core.Setting;
 import io.redissessions.core.Settings;
+import io.redissessions.core.store.StoreMetrics;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -68,15 +69,24 @@ class MBeanDescriptorTest {
     }
 
     @Test
-    void listsNothingElseThanTheSettingsAndAttributesTheManagerHasGettersFor() throws Exception {
+    void listsEveryCounterOfTheStoreAsALong() throws Exception {
+        Map<String, Element> attributes = attributes(mbean());
+        for (String counter : StoreMetrics.NAMES) {
+            assertThat(attributes).as("counter %s in mbeans-descriptors.xml", counter).containsKey(counter);
+            assertThat(attributes.get(counter).getAttribute("type")).as("type of %s", counter).isEqualTo("long");
+        }
+    }
+
+    @Test
+    void listsNothingElseThanTheSettingsCountersAndAttributesTheManagerHasGettersFor() throws Exception {
         List<String> unknown = new ArrayList<>();
         for (String name : attributes(mbean()).keySet()) {
-            if (Settings.find(name) == null && !hasGetter(name)) {
+            if (Settings.find(name) == null && !StoreMetrics.NAMES.contains(name) && !hasGetter(name)) {
                 unknown.add(name);
             }
         }
-        assertThat(unknown).as("neither a setting of the table nor a getter of RedisSessionManager "
-                + "(a setting removed from the table?)").isEmpty();
+        assertThat(unknown).as("neither a setting of the table, a counter of StoreMetrics nor a getter of "
+                + "RedisSessionManager (a setting removed from the table?)").isEmpty();
     }
 
     private static boolean hasGetter(String attribute) {

@@ -104,7 +104,7 @@ class ManagerAttributesTest {
         m.setPassword("from-java");
         assertThat(m.getConfig().get(Settings.CONNECT_TIMEOUT_MILLIS)).isEqualTo(1500);
         assertThat(m.getConfig().get(Settings.TOUCH_INTERVAL_FRACTION)).isEqualTo(0.3);
-        assertThat(m.getPassword()).isEqualTo(Setting.MASK);
+        assertThat(m.settings().shown(Settings.PASSWORD)).isEqualTo(Setting.MASK);
         assertThat(m.getConfiguration()).contains("password=****").doesNotContain("from-java");
     }
 }

@@ -27,7 +27,7 @@ class UndecodableDataTest extends NodesTestBase {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("null");
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
-        assertThat(a.contextManager().getDecodeFailures() + b.contextManager().getDecodeFailures()).isEqualTo(1);
+        assertThat(a.contextManager().getStoreMetrics().getDecodeFailures() + b.contextManager().getStoreMetrics().getDecodeFailures()).isEqualTo(1);
         browser.body("/s?op=append&name=cart&value=pear"); // a fresh value replaces the garbage
         assertThat(browser.body("/s?op=get&name=cart")).isEqualTo("[pear]");
     }

@@ -71,7 +71,7 @@ class WebappClassTest extends NodesTestBase {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("null");
         assertThat(browser.body(upgraded, "/s?op=get&name=user")).isEqualTo("alice");
-        assertThat(upgraded.contextManager().getDecodeFailures()).isEqualTo(1);
+        assertThat(upgraded.contextManager().getStoreMetrics().getDecodeFailures()).isEqualTo(1);
         // the node that still has the class reads it: the undecodable value was not written back
         assertThat(browser.body(old, GET)).isEqualTo("Basket[alice] loader=webapp");
     }

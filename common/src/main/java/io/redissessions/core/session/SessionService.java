@@ -116,6 +116,18 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
+     * Checks that {@code value} can be stored as attribute {@code name}, without storing it: for a
+     * container that must know before it tells the value it is bound (Tomcat calls
+     * {@code valueBound} before it puts the value into its attribute map). No Redis call.
+     *
+     * @throws io.redissessions.core.codec.AttributeEncodingException naming the attribute, the
+     *         value's class and the setting to change, when the value cannot be stored
+     */
+    public void requireStorable(String name, Object value) {
+        store.codec().encode(name, value);
+    }
+
+    /**
      * Saves what a request changed, in one round trip or none.
      *
      * @return null when there was nothing to write, {@link SaveResult#REFUSED} when Redis refused

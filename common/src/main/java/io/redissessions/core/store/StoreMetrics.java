@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class StoreMetrics {
 
+    /** The name of every counter, as {@link #snapshot()} and both JMX views show it. */
+    public static final java.util.Set<String> NAMES = java.util.Collections.unmodifiableSet(
+            new StoreMetrics().snapshot().keySet());
+
     private final LongAdder loads = new LongAdder();
     private final LongAdder loadMisses = new LongAdder();
     private final LongAdder saves = new LongAdder();
