@@ -48,6 +48,8 @@ public final class SessionState {
     private int maxInactiveSeconds;
     private boolean maxInactiveChanged;
     private long version;
+    /** An expiry the container keeps itself (Jetty), written instead of the one the access time implies; -1: none. */
+    private long containerExpiryMillis = -1;
 
     /** Encoded values as last loaded or saved. */
     private final Map<String, byte[]> stored;
@@ -79,6 +81,13 @@ public final class SessionState {
         return new SessionState(store, id, now, now, maxInactiveSeconds, 0, Map.of(), Map.of(), true);
     }
 
+    /** A new session whose creation and access times the container chose (Jetty passes its own). */
+    static SessionState create(RedisSessionStore store, String id, long createdMillis, long accessedMillis,
+                               int maxInactiveSeconds) {
+        return new SessionState(store, id, createdMillis, accessedMillis, maxInactiveSeconds, 0, Map.of(), Map.of(),
+                true);
+    }
+
     static SessionState load(RedisSessionStore store, StoredSession s) {
         return new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(), s.maxInactiveSeconds(),
                 s.version(), s.attributes(), s.extras(), false);
@@ -102,6 +111,26 @@ public final class SessionState {
     /** Records a request's access time (call once per request). */
     public synchronized void access(long nowMillis) {
         accessedMillis = Math.max(accessedMillis, nowMillis);
+    }
+
+    /**
+     * For a container that keeps the expiry itself (Jetty's {@code SessionData} carries one): the
+     * next saves write this expiry instead of the one that the access time and max inactive
+     * interval imply. Not a change by itself: it is written with a save that happens anyway.
+     *
+     * @param expiryMillis epoch millis; 0 = never
+     */
+    public synchronized void setContainerExpiryMillis(long expiryMillis) {
+        containerExpiryMillis = Math.max(0, expiryMillis);
+    }
+
+    /**
+     * For a container that says a session is stored although this state was made new (Jetty hands
+     * a store session data that was saved through another object): the next save updates the stored
+     * session, writing what was set, instead of creating it.
+     */
+    public synchronized void markStored() {
+        isNew = false;
     }
 
     public synchronized void setMaxInactiveSeconds(int seconds) {
@@ -279,6 +308,9 @@ public final class SessionState {
             b.created(createdMillis);
         }
         b.accessed(accessedMillis, maxInactiveSeconds);
+        if (containerExpiryMillis >= 0) {
+            b.expiry(containerExpiryMillis);
+        }
         b.node(store.nodeId());
         return b.build();
     }
