@@ -50,6 +50,8 @@ public final class SessionState {
     private long version;
     /** An expiry the container keeps itself (Jetty), written instead of the one the access time implies; -1: none. */
     private long containerExpiryMillis = -1;
+    /** The {@code #expiry} field as loaded or last saved; -1 while not stored. */
+    private long expiryField = -1;
 
     /** Encoded values as last loaded or saved. */
     private final Map<String, byte[]> stored;
@@ -89,8 +91,10 @@ public final class SessionState {
     }
 
     static SessionState load(RedisSessionStore store, StoredSession s) {
-        return new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(), s.maxInactiveSeconds(),
-                s.version(), s.attributes(), s.extras(), false);
+        SessionState state = new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(),
+                s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false);
+        state.expiryField = s.expiryMillis();
+        return state;
     }
 
     public String id() { return id; }
@@ -106,6 +110,14 @@ public final class SessionState {
     /** Expiry that the stored data implies (0 = never). */
     public synchronized long storedExpiryMillis() {
         return maxInactiveSeconds > 0 ? storedAccessedMillis + maxInactiveSeconds * 1000L : 0;
+    }
+
+    /**
+     * The {@code #expiry} field as loaded or last saved (epoch millis, 0 = never): what the claims
+     * go by. For a state not stored yet, the expiry its times imply.
+     */
+    public synchronized long expiryFieldMillis() {
+        return expiryField >= 0 ? expiryField : storedExpiryMillis();
     }
 
     /** Records a request's access time (call once per request). */
@@ -263,6 +275,7 @@ public final class SessionState {
             changedExtras.clear();
             maxInactiveChanged = false;
             storedAccessedMillis = update.accessedMillis();
+            expiryField = update.expiryMillis();
             isNew = false;
             version++;
         }

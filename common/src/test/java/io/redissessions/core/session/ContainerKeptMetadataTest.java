@@ -76,6 +76,8 @@ class ContainerKeptMetadataTest {
         assertThat(service.save(s)).isEqualTo(SaveResult.SAVED);
 
         assertThat(field("s-exp", "#expiry")).isEqualTo(Long.toString(now + 123_456));
+        assertThat(s.expiryFieldMillis()).isEqualTo(now + 123_456);
+        assertThat(service.open("s-exp").expiryFieldMillis()).as("as loaded").isEqualTo(now + 123_456);
         assertThat(redis.command("ZSCORE", keys.indexKeyFor("s-exp"), "s-exp")).isEqualTo(Long.toString(now + 123_456));
         long ttlMillis = Long.parseLong(redis.command("PTTL", keys.sessionKey("s-exp")).replace(":", ""));
         assertThat(ttlMillis).isGreaterThan(123_456 + SessionStoreConfig.DEFAULT_EXPIRY_GRACE_SECONDS * 1000L - 60_000);
@@ -112,6 +114,7 @@ class ContainerKeptMetadataTest {
         assertThat(service.open("s-old")).as("open: an expired session is none").isNull();
         SessionState expired = service.openIncludingExpired("s-old");
         assertThat(expired).isNotNull();
+        assertThat(expired.expiryFieldMillis()).isEqualTo(now + 60_000);
         assertThat(expired.getAttribute("user", LOADER)).isEqualTo("alice");
         assertThat(service.openIncludingExpired("s-none")).isNull();
     }
