@@ -1,26 +1,20 @@
 package io.redissessions.jetty;
 
 import io.redissessions.core.SessionStoreConfig;
-import io.redissessions.core.store.RedisSessionStore;
-import io.redissessions.core.store.StoreMetrics;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 
 import java.util.Objects;
 
 /**
- * The settings and shared state of {@link RedisSessionDataStore}, and their JMX face: settings
- * (secrets masked) and counters, as {@link ManagedAttribute} getters. Jetty's JMX collects annotated
- * getters from the class of the managed object and all its superclasses, so they show on the
- * store's MBean as if declared there. Not to be extended outside this package.
+ * The settings of {@link RedisSessionDataStore} and their JMX face (secrets masked), kept together
+ * in one place; nothing else. Jetty's JMX collects annotated getters from the class of the managed
+ * object and all its superclasses, so they show on the store's MBean as if declared there. Not to
+ * be extended outside this package.
  */
 public abstract class RedisSessionDataStoreBase extends AbstractSessionDataStore {
 
-    final SessionStoreConfig config;
-    /** The shared store; null before start. */
-    volatile RedisSessionStore store;
-    /** This context's namespace; null before the first start. */
-    String namespace;
+    private final SessionStoreConfig config;
 
     RedisSessionDataStoreBase(SessionStoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -31,20 +25,11 @@ public abstract class RedisSessionDataStoreBase extends AbstractSessionDataStore
         return config;
     }
 
-    /** The shared store; null before start. */
-    RedisSessionStore store() {
-        return store;
-    }
+    /** The namespace in effect (the setting, or the one derived from the context path); null before the first start. */
+    abstract String namespaceInEffect();
 
-    /** This context's namespace; null before the first start. */
-    String namespace() {
-        return namespace;
-    }
-
-    /** Failure and availability tracking. */
-    abstract RedisAvailability availability();
-
-    // ------------------------------------------------------------------ JMX: settings
+    /** The node id written with each save; null before the first start. */
+    abstract String nodeIdInEffect();
 
     String setting(String name) {
         return config.describe().get(name);
@@ -60,13 +45,19 @@ public abstract class RedisSessionDataStoreBase extends AbstractSessionDataStore
     public String getPassword() { return setting("password"); }
 
     @ManagedAttribute("Namespace of this context's sessions")
-    public String getNamespace() { return namespace != null ? namespace : setting("namespace"); }
+    public String getNamespace() {
+        String namespace = namespaceInEffect();
+        return namespace != null ? namespace : setting("namespace");
+    }
 
     @ManagedAttribute("Prefix of every key")
     public String getKeyPrefix() { return setting("keyPrefix"); }
 
     @ManagedAttribute("Node id written with every save")
-    public String getNodeId() { return store != null ? store.nodeId() : setting("nodeId"); }
+    public String getNodeId() {
+        String nodeId = nodeIdInEffect();
+        return nodeId != null ? nodeId : setting("nodeId");
+    }
 
     @ManagedAttribute("Attribute codec: json or java")
     public String getCodec() { return setting("codec"); }
@@ -109,59 +100,4 @@ public abstract class RedisSessionDataStoreBase extends AbstractSessionDataStore
 
     @ManagedAttribute("A bare access time is written when older than this fraction of the max inactive interval")
     public double getTouchIntervalFraction() { return config.getTouchIntervalFraction(); }
-
-    // ------------------------------------------------------------------ JMX: counters
-
-    private StoreMetrics metrics() {
-        RedisSessionStore s = store;
-        return s == null ? new StoreMetrics() : s.metrics();
-    }
-
-    @ManagedAttribute("Sessions loaded (round trips that read a session)")
-    public long getLoads() { return metrics().getLoads(); }
-
-    @ManagedAttribute("Loads that found no session")
-    public long getLoadMisses() { return metrics().getLoadMisses(); }
-
-    @ManagedAttribute("Sessions written")
-    public long getSaves() { return metrics().getSaves(); }
-
-    @ManagedAttribute("Saves skipped because nothing changed")
-    public long getSkippedWrites() { return metrics().getSkippedWrites(); }
-
-    @ManagedAttribute("Saves refused because the session was deleted, expired or its id taken meanwhile")
-    public long getSaveConflicts() { return metrics().getSaveConflicts(); }
-
-    @ManagedAttribute("Sessions deleted")
-    public long getDeletes() { return metrics().getDeletes(); }
-
-    @ManagedAttribute("Expired sessions claimed by this node")
-    public long getExpiredClaimed() { return metrics().getExpiredClaimed(); }
-
-    @ManagedAttribute("Bytes read from Redis")
-    public long getBytesRead() { return metrics().getBytesRead(); }
-
-    @ManagedAttribute("Bytes written to Redis")
-    public long getBytesWritten() { return metrics().getBytesWritten(); }
-
-    @ManagedAttribute("Attributes or sessions that could not be decoded (treated as absent)")
-    public long getDecodeFailures() { return metrics().getDecodeFailures(); }
-
-    @ManagedAttribute("Attributes that could not be encoded at save time (not written)")
-    public long getEncodeFailures() { return metrics().getEncodeFailures(); }
-
-    @ManagedAttribute("Redis calls that failed")
-    public long getRedisErrors() { return metrics().getRedisErrors(); }
-
-    @ManagedAttribute("Redis round trips")
-    public long getRoundTrips() { return metrics().getRoundTrips(); }
-
-    @ManagedAttribute("Mean Redis round-trip latency (microseconds)")
-    public long getMeanLatencyMicros() { return metrics().getMeanLatencyMicros(); }
-
-    @ManagedAttribute("Loads, saves and deletes served node-locally while Redis was down (failureMode=local)")
-    public long getLocalFallbacks() { return availability().localFallbacks(); }
-
-    @ManagedAttribute("Whether Redis answered the last call")
-    public boolean isRedisReachable() { return availability().isReachable(); }
 }
