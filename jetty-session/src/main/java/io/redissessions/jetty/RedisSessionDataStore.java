@@ -50,6 +50,7 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase implements 
 
     private final StoreLog log = new Slf4jStoreLog(LOG);
     private final LocalSessions local = new LocalSessions(LOG);
+    private final FailedLookups failedLookups = new FailedLookups();
     private Clock clock = Clock.systemUTC();
     private ClassLoader loader;
     /** The policy of this context; null before the first start. */
@@ -164,6 +165,7 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase implements 
     @Override
     public SessionData doLoad(String id) throws Exception {
         SessionService s = service();
+        failedLookups.loading();
         SessionState state;
         try {
             state = s.openIncludingExpired(id);
@@ -172,6 +174,7 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase implements 
                 // deleted, logged and counted by the policy; Jetty's contract wants this exception
                 throw new UnreadableSessionDataException(id, _context, e);
             }
+            failedLookups.failed(id, e);
             if (s.reactionTo(e) == FailureReaction.SERVE_LOCALLY) {
                 local.servedLocally("load", id);
                 return local.get(id);
@@ -260,6 +263,10 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase implements 
     @Override
     public boolean doExists(String id) throws Exception {
         SessionService s = service();
+        SessionStoreException failed = failedLookups.failureOf(id);
+        if (failed != null) {
+            return existsLocally(s, id, failed); // this request's load of it failed: do not pay again
+        }
         try {
             return s.exists(id);
         } catch (SessionStoreException e) {
