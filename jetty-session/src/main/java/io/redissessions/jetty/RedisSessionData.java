@@ -42,6 +42,8 @@ public class RedisSessionData extends SessionData {
     private transient SessionState state;
     /** The next save writes the whole session as new (kept node-locally while Redis was down). */
     private boolean createRequired;
+    /** Redis refused a save because the session is gone (deleted or expired meanwhile) or its id is taken. */
+    private boolean gone;
     /** An attribute value was read or written in this object's life: it may have changed in place. */
     private boolean valuesHeld;
 
@@ -194,6 +196,18 @@ public class RedisSessionData extends SessionData {
     /** A save succeeded. */
     synchronized void saved() {
         createRequired = false;
+    }
+
+    /**
+     * Redis refused a save because another node deleted the session, it expired, or (new) its id is
+     * taken: this object is not saved again (it would be refused again, one round trip each time).
+     */
+    synchronized void gone() {
+        gone = true;
+    }
+
+    synchronized boolean isGone() {
+        return gone;
     }
 
     /** The next save writes the whole session as new (it was kept node-locally while Redis was down). */

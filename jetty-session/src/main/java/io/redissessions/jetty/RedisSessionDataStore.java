@@ -203,6 +203,9 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase implements 
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
         SessionService s = service();
         RedisSessionData d = data instanceof RedisSessionData r && r.belongsTo(s) ? r : copyOf(data);
+        if (d.isGone()) {
+            return; // deleted or expired meanwhile, or its id taken: refused once, not tried again
+        }
         SessionState state = d.prepareSave(lastSaveTime <= 0 || d.isCreateRequired());
         if (!state.needsSave()) {
             s.metrics().skippedWrite();
@@ -220,9 +223,18 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase implements 
             }
             throw e;
         }
-        if (result == SaveResult.SAVED) {
-            d.saved();
-            local.forget(id);
+        if (result == null) {
+            return; // saved meanwhile by another request on this node
+        }
+        switch (result) {
+            case SAVED -> {
+                d.saved();
+                local.forget(id);
+            }
+            case GONE, EXPIRED, ID_TAKEN -> d.gone();
+            case REFUSED -> {
+                // Redis refused this save's data: logged and counted by the policy; a later save may differ
+            }
         }
     }
 

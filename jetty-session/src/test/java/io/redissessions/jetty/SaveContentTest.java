@@ -2,8 +2,11 @@ package io.redissessions.jetty;
 
 import io.redissessions.jetty.testing.JettyNode;
 import io.redissessions.jetty.testing.RotatingClient;
+import io.redissessions.jetty.testing.SessionServlet;
+import io.redissessions.core.store.SessionKeys;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -132,5 +138,29 @@ class SaveContentTest {
                 .doesNotContainKeys("#x:jetty.cookieSet", "#x:jetty.maxInactiveMs", "#x:jetty.lastSaved", "#created");
         assertThat(save.removed()).as("fields deleted").isEmpty();
         assertThat(saves()).hasSize(1);
+    }
+
+    @Test
+    void saveThatFindsTheSessionDeletedByAnotherNodeIsNotTriedAgainInTheRequest() throws Exception {
+        RotatingClient client = new RotatingClient(List.of(node));
+        client.ok("op=set&name=user&value=alice");
+        String key = new SessionKeys("rs:", "app").sessionKey(client.sessionId());
+        RedisSessionCache cache = (RedisSessionCache) ((ServletContextHandler) node.server().getHandler())
+                .getSessionHandler().getSessionCache();
+        long conflicts = node.store().getSaveConflicts();
+
+        // the request has loaded its session and changed it; another node deletes it meanwhile
+        String latch = "gone-" + System.nanoTime();
+        CompletableFuture<String> parked = CompletableFuture.supplyAsync(
+                () -> client.ok("op=await&name=late&value=1&latch=" + latch));
+        assertThat(SessionServlet.ARRIVED.computeIfAbsent(latch, k -> new CountDownLatch(1))
+                .await(20, TimeUnit.SECONDS)).isTrue();
+        redis.command("DEL", key);
+        SessionServlet.RELEASE.computeIfAbsent(latch, k -> new CountDownLatch(1)).countDown();
+        assertThat(parked.get(30, TimeUnit.SECONDS)).isEqualTo("ok");
+        Poll.until(Duration.ofSeconds(10), "the request has released its session", () -> cache.getSessionsInUse() == 0);
+
+        assertThat(node.store().getSaveConflicts() - conflicts).as("saves refused (commit, then release)").isEqualTo(1);
+        assertThat(redis.command("EXISTS", key)).endsWith("0");
     }
 }
