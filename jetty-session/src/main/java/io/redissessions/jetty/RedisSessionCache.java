@@ -1,6 +1,7 @@
 package io.redissessions.jetty;
 
 import io.redissessions.core.FailureMode;
+import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreException;
 import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.session.AbstractSessionCache;
@@ -34,20 +35,23 @@ import java.util.function.Function;
  *   <li>Every change, in-place mutations of attribute values included, is written when the
  *       response is committed, so a client that sends its next request to another node finds it
  *       there; whatever changes after the commit is written when the request completes.</li>
- *   <li>A session whose stored expiry has passed is not handed to a request: the node that claims
- *       it from the expiry index fires {@code sessionDestroyed}, exactly once across the cluster.
- *       Invalidation by the application fires it once too, on the node that invalidated.</li>
- *   <li>{@code failureMode=fail}: a request whose session cannot be loaded because Redis is down
- *       gets a stand-in session whose use answers 503; no new session is created while Redis is
- *       down.</li>
+ *   <li>{@code sessionDestroyed} and {@code valueUnbound} run on the node whose delete removed the
+ *       session from Redis, exactly once across the cluster: a session whose stored expiry has
+ *       passed is not handed to a request, the node that claims it from the expiry index expires it;
+ *       an invalidation deletes first (see {@link RedisManagedSession}).</li>
+ *   <li>A request whose session Redis cannot give (unavailable with {@code failureMode=fail}, or this
+ *       node overloaded) gets a stand-in session whose use answers 503; no new session is created
+ *       while Redis is down.</li>
  * </ul>
  *
- * Jetty's eviction policy and {@code flushOnResponseCommit} do not apply and are ignored.
+ * Jetty's eviction policy, {@code flushOnResponseCommit} and {@code removeUnloadableSessions} do
+ * not apply and are ignored.
  */
 @ManagedObject("Session cache for a non-sticky cluster: no sessions kept between requests, write-through at commit")
 public class RedisSessionCache extends AbstractSessionCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSessionCache.class);
+    private static final String UNAVAILABLE = "Session storage is unavailable, please retry shortly";
 
     /** Sessions used by requests on this node right now. */
     private final ConcurrentMap<String, ManagedSession> inUse = new ConcurrentHashMap<>();
@@ -58,7 +62,7 @@ public class RedisSessionCache extends AbstractSessionCache {
         super(manager);
         _evictionPolicy = SessionCache.EVICT_ON_SESSION_EXIT;
         _flushOnResponseCommit = true;
-        _removeUnloadableSessions = true;
+        _removeUnloadableSessions = false; // the store deletes a session whose data is proven bad itself
     }
 
     @Override
@@ -77,6 +81,11 @@ public class RedisSessionCache extends AbstractSessionCache {
     }
 
     @Override
+    public void setRemoveUnloadableSessions(boolean removeUnloadableSessions) {
+        // the store deletes a session whose data is proven bad (and only such a session) itself
+    }
+
+    @Override
     public void setSaveOnInactiveEviction(boolean saveOnEvict) {
         // no inactivity eviction: sessions leave the cache when their last request completes
     }
@@ -91,16 +100,16 @@ public class RedisSessionCache extends AbstractSessionCache {
         return s instanceof RedisSessionDataStore r ? r : null;
     }
 
-    private FailureMode failureMode() {
+    private long now() {
         RedisSessionDataStore s = redisStore();
-        return s == null ? FailureMode.FAIL : s.failureMode();
+        return s == null ? System.currentTimeMillis() : s.now();
     }
 
     // ------------------------------------------------------------------ the map of sessions in use
 
     @Override
     public ManagedSession newSession(SessionData data) {
-        return new ManagedSession(getSessionManager(), data);
+        return new RedisManagedSession(getSessionManager(), data, this);
     }
 
     @Override
@@ -117,7 +126,7 @@ public class RedisSessionCache extends AbstractSessionCache {
     protected ManagedSession doComputeIfAbsent(String id, Function<String, ManagedSession> load) {
         return inUse.computeIfAbsent(id, k -> {
             ManagedSession s = load.apply(k);
-            if (s != null && s.getSessionData().isExpiredAt(System.currentTimeMillis())) {
+            if (s != null && s.getSessionData().isExpiredAt(now())) {
                 // expired by what is stored: the node that claims it from the expiry index fires
                 // the listeners; a request must not (that would make two calls across the cluster)
                 LOG.debug("redis-sessions: session {} has expired; left to the expiry claim", k);
@@ -139,23 +148,28 @@ public class RedisSessionCache extends AbstractSessionCache {
 
     // ------------------------------------------------------------------ request path
 
+    /**
+     * The session of a request. When Redis cannot give it, a stand-in that answers 503 when used
+     * (never a new, empty session); when its data is proven bad, none (the store deleted it).
+     */
     @Override
     public ManagedSession get(String id) throws Exception {
         try {
             return super.get(id);
         } catch (SessionStoreException e) {
-            if (failureMode() == FailureMode.FAIL) {
-                return new UnavailableSession(getSessionManager(), id, e);
-            }
-            throw e;
+            // failureMode=local serves node-local sessions inside the store; what reaches here is answered 503
+            return new UnavailableSession(getSessionManager(), id, e);
+        } catch (UnreadableSessionDataException e) {
+            return null; // logged, counted and deleted by the store
         }
     }
 
     @Override
     public ManagedSession newSession(String id, long time, long maxInactiveMs) {
         RedisSessionDataStore store = redisStore();
-        if (store != null && store.failureMode() == FailureMode.FAIL && !store.isRedisAvailable()) {
-            throw new RedisSessionUnavailableException("Session storage is unavailable, please retry shortly", null);
+        if (store != null && store.service().failureMode() == FailureMode.FAIL
+                && !store.service().availability().probe()) {
+            throw new RedisSessionUnavailableException(UNAVAILABLE, null);
         }
         return super.newSession(id, time, maxInactiveMs);
     }
@@ -170,6 +184,8 @@ public class RedisSessionCache extends AbstractSessionCache {
             if (session.isValid()) {
                 getSessionDataStore().store(session.getId(), session.getSessionData());
             }
+        } catch (SessionStoreException e) {
+            notSaved(session, e);
         }
     }
 
@@ -181,6 +197,8 @@ public class RedisSessionCache extends AbstractSessionCache {
         }
         try {
             super.release(session);
+        } catch (SessionStoreException e) {
+            notSaved(session, e);
         } finally {
             // a failed save must not leave a stale copy behind for the next request on this node
             try (AutoLock ignored = session.lock()) {
@@ -191,37 +209,93 @@ public class RedisSessionCache extends AbstractSessionCache {
         }
     }
 
+    /** The policy has logged the outage once; this save's loss is a DEBUG line (the response has gone). */
+    private static void notSaved(ManagedSession session, SessionStoreException e) {
+        LOG.debug("redis-sessions: session {} was not saved: {}", session.getId(), e.getMessage());
+    }
+
     // ------------------------------------------------------------------ invalidation and expiry
 
     /**
-     * Deletes a session from Redis and returns the object whose listeners are to be called: the one
-     * a request on this node uses (the one that invalidated it, whose listeners have run), else the
-     * stored data, even expired (its grace period keeps it readable).
+     * Deletes a session from Redis for {@link RedisManagedSession#invalidate}: true if this call
+     * removed it (then this node runs the listeners), or if it was never stored.
+     *
+     * @throws RedisSessionUnavailableException (503) when Redis cannot delete it now
+     */
+    boolean removeFromStore(ManagedSession session) {
+        String id = session.getId();
+        boolean unsaved = session.getSessionData() instanceof RedisSessionData d && d.isUnsaved();
+        try {
+            return getSessionDataStore().delete(id) || unsaved;
+        } catch (SessionStoreException e) {
+            if (unsaved) {
+                return true; // nobody but this node knows it
+            }
+            throw new RedisSessionUnavailableException(UNAVAILABLE, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("redis-sessions: cannot delete session " + SessionIds.fingerprint(id), e);
+        }
+    }
+
+    /**
+     * Jetty lets go of a session: its id was invalidated on this node ({@code invalidateAll}, after
+     * {@link RedisManagedSession#invalidate} deleted it) or its expiry was claimed here
+     * ({@code expireAll}). Returns the object whose listeners Jetty then runs, or null when there are
+     * none to run here: only the node whose delete removed the session from Redis gets one.
      */
     @Override
     public ManagedSession delete(String id) throws Exception {
-        ManagedSession session = doGet(id);
-        if (session == null) {
-            SessionData data = null;
-            try {
-                data = getSessionDataStore().load(id);
-            } catch (UnreadableSessionDataException e) {
-                LOG.warn("redis-sessions: session {} cannot be read; it is deleted without listeners", id);
-            }
-            if (data != null) {
-                data.setLastNode(_context.getWorkerName());
-                session = newSession(data);
-            }
+        ManagedSession here = doGet(id);
+        if (here != null && here.isInvalidOrInvalidating()) {
+            detach(here); // its own invalidate() has deleted it and runs or ran its listeners
+            return here;
         }
-        boolean deleted = getSessionDataStore().delete(id);
-        LOG.debug("redis-sessions: session {} deleted from the store: {}", id, deleted);
-        if (session != null) {
-            try (AutoLock ignored = session.lock()) {
-                session.setResident(false);
+        ManagedSession session = here != null ? here : loadForListeners(id);
+        boolean removed;
+        try {
+            removed = getSessionDataStore().delete(id);
+        } catch (SessionStoreException e) {
+            LOG.debug("redis-sessions: session {} could not be deleted now: {}", id, e.getMessage());
+            return null;
+        }
+        if (session == null) {
+            return null;
+        }
+        detach(session);
+        if (!removed) {
+            if (session instanceof RedisManagedSession r) {
+                r.invalidatedElsewhere();
             }
-            inUse.remove(id, session);
+            return null;
         }
         return session;
+    }
+
+    /** The stored session, even expired (its grace period keeps it readable), for its listeners. */
+    private ManagedSession loadForListeners(String id) throws Exception {
+        SessionData data;
+        try {
+            data = getSessionDataStore().load(id);
+        } catch (UnreadableSessionDataException e) {
+            return null; // logged, counted and deleted by the store
+        } catch (SessionStoreException e) {
+            LOG.debug("redis-sessions: session {} could not be loaded for its listeners: {}", id, e.getMessage());
+            return null;
+        }
+        if (data == null) {
+            return null;
+        }
+        data.setLastNode(_context.getWorkerName());
+        return newSession(data);
+    }
+
+    private void detach(ManagedSession session) {
+        try (AutoLock ignored = session.lock()) {
+            session.setResident(false);
+        }
+        inUse.remove(session.getId(), session);
     }
 
     @Override
@@ -257,7 +331,8 @@ public class RedisSessionCache extends AbstractSessionCache {
                     }
                 }
             } catch (Exception e) {
-                LOG.warn("redis-sessions: cannot save session {} at shutdown: {}", session.getId(), e.toString());
+                LOG.warn("redis-sessions: cannot save session {} at shutdown: {}", SessionIds.fingerprint(session.getId()),
+                        e.toString());
             }
         }
         inUse.clear();

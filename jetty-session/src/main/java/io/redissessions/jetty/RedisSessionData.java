@@ -1,43 +1,30 @@
 package io.redissessions.jetty;
 
-import io.redissessions.core.codec.AttributeDecodingException;
-import io.redissessions.core.codec.AttributeEncodingException;
-import io.redissessions.core.codec.ImmutableValues;
-import io.redissessions.core.codec.ValueCodec;
-import io.redissessions.core.store.Fields;
-import io.redissessions.core.store.StoreMetrics;
-import io.redissessions.core.store.StoredSession;
-import io.redissessions.core.store.SessionUpdate;
+import io.redissessions.core.SessionIds;
+import io.redissessions.core.session.SessionService;
+import io.redissessions.core.store.SessionState;
 import org.eclipse.jetty.session.SessionData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Jetty's {@link SessionData} over one Redis session hash, keeping the store's request-path policy:
+ * Jetty's {@link SessionData} over the shared {@link SessionState}, which holds the policy: lazy
+ * decoding with the webapp's class loader, encoding at {@code setAttribute}, writing only what
+ * changed (attributes set, removed or changed in place), touch throttling, undecodable values
+ * treated as absent. This class only translates Jetty's model onto it.
  *
- * <ul>
- *   <li>Attributes stay encoded until asked for; each is decoded once, with the webapp's class
- *       loader, on first {@link #getAttribute}.</li>
- *   <li>{@link #setAttribute} encodes at once, so a value that cannot be stored fails in the
- *       application's own call.</li>
- *   <li>{@link #buildUpdate} writes only what changed: attributes set or removed, attributes read
- *       whose re-encoded bytes differ from those loaded (changed in place), and the access time when
- *       the touch interval has passed.</li>
- *   <li>An attribute that cannot be decoded is logged once with the session id and treated as
- *       absent; it is never written back.</li>
- * </ul>
- *
- * Jetty's own fields that the wire format has no place for live in container extras
- * ({@code #x:jetty.*}).
+ * <p>Jetty's metadata lives in {@code SessionData}'s own fields and is handed to the state before
+ * each save: the access time, the max inactive interval ({@code #maxInactive} in whole seconds;
+ * a sub-second interval also as the extra {@code #x:jetty.maxInactiveMs}), Jetty's explicit
+ * expiry, and the container extras {@code #x:jetty.cookieSet} (written when it changes) and
+ * {@code #x:jetty.lastAccessed} (written with a save that happens anyway, never a reason to
+ * write). Jetty's {@code lastSaved} is not stored: a loaded session was last saved when it was last
+ * accessed, as far as its {@code #accessed} tells.
  */
 public class RedisSessionData extends SessionData {
 
@@ -46,56 +33,58 @@ public class RedisSessionData extends SessionData {
 
     static final String X_LAST_ACCESSED = "jetty.lastAccessed";
     static final String X_COOKIE_SET = "jetty.cookieSet";
+    /** Written by earlier versions; ignored. */
     static final String X_LAST_SAVED = "jetty.lastSaved";
     static final String X_MAX_INACTIVE_MS = "jetty.maxInactiveMs";
 
-    private final transient ValueCodec codec;
-    private final transient StoreMetrics metrics;
+    private final transient SessionService service;
     private final transient ClassLoader loader;
-
-    /** Encoded values as last loaded or saved. */
-    private final Map<String, byte[]> stored = new HashMap<>();
-    /** Names set or removed since the last save. */
-    private final Set<String> changed = new LinkedHashSet<>();
-    private final Set<String> undecodable = new HashSet<>();
-    private long storedAccessed;
-    private long storedMaxInactiveMs;
-    private long storedCookieSet;
+    private transient SessionState state;
+    /** The next save writes the whole session as new (kept node-locally while Redis was down). */
     private boolean createRequired;
+    /** Redis refused a save because the session is gone (deleted or expired meanwhile) or its id is taken. */
+    private boolean gone;
+    /** An attribute value was read or written in this object's life: it may have changed in place. */
+    private boolean valuesHeld;
 
-    RedisSessionData(String id, String contextPath, String vhost, long created, long accessed, long lastAccessed,
-                     long maxInactiveMs, ValueCodec codec, StoreMetrics metrics, ClassLoader loader) {
-        super(id, contextPath, vhost, created, accessed, lastAccessed, maxInactiveMs);
-        this.codec = codec;
-        this.metrics = metrics;
-        this.loader = loader;
-        this.storedAccessed = Long.MIN_VALUE;
-        this.storedMaxInactiveMs = maxInactiveMs;
+    /** A new session, not stored until its first save. */
+    RedisSessionData(SessionService service, String id, String contextPath, String vhost, long created, long accessed,
+                     long lastAccessed, long maxInactiveMs, ClassLoader loader) {
+        this(service, service.create(id, created, accessed, seconds(maxInactiveMs)), contextPath, vhost, lastAccessed,
+                maxInactiveMs, loader);
     }
 
-    /** Builds Jetty's view of a session read from Redis; nothing is decoded yet. */
-    static RedisSessionData fromStored(StoredSession s, String contextPath, String vhost, ValueCodec codec,
-                                       StoreMetrics metrics, ClassLoader loader) {
-        Map<String, String> x = s.extras();
-        long maxInactiveMs = s.maxInactiveSeconds() <= 0 ? -1 : s.maxInactiveSeconds() * 1000L;
-        long exactMs = parse(x.get(X_MAX_INACTIVE_MS), 0);
+    private RedisSessionData(SessionService service, SessionState state, String contextPath, String vhost,
+                             long lastAccessed, long maxInactiveMs, ClassLoader loader) {
+        super(state.id(), contextPath, vhost, state.createdMillis(), state.accessedMillis(), lastAccessed, maxInactiveMs);
+        this.service = Objects.requireNonNull(service, "service");
+        this.state = state;
+        this.loader = loader;
+    }
+
+    /** Jetty's view of a session loaded from Redis; nothing is decoded yet. */
+    static RedisSessionData loaded(SessionService service, SessionState state, String contextPath, String vhost,
+                                   ClassLoader loader) {
+        long maxInactiveMs = state.maxInactiveSeconds() <= 0 ? -1 : state.maxInactiveSeconds() * 1000L;
+        long exactMs = parse(state.extra(X_MAX_INACTIVE_MS), 0);
         // a sub-second interval is kept as an extra; it applies only while #maxInactive agrees with it
-        if (exactMs > 0 && (exactMs + 999) / 1000 == s.maxInactiveSeconds()) {
+        if (exactMs > 0 && seconds(exactMs) == state.maxInactiveSeconds()) {
             maxInactiveMs = exactMs;
         }
-        RedisSessionData d = new RedisSessionData(s.id(), contextPath, vhost, s.createdMillis(), s.accessedMillis(),
-                parse(x.get(X_LAST_ACCESSED), s.accessedMillis()), maxInactiveMs, codec, metrics, loader);
-        d.setExpiry(s.expiryMillis());
-        d.setLastNode(s.node());
-        d.setCookieSet(parse(x.get(X_COOKIE_SET), 0));
-        // ManagedSession takes lastSaved <= 0 for "new": a stored session was saved, whoever wrote it
-        d.setLastSaved(Math.max(1, parse(x.get(X_LAST_SAVED), Math.max(s.accessedMillis(), s.createdMillis()))));
-        d.stored.putAll(s.attributes());
-        d.storedAccessed = s.accessedMillis();
-        d.storedMaxInactiveMs = maxInactiveMs;
-        d.storedCookieSet = d.getCookieSet();
+        long accessed = state.accessedMillis();
+        RedisSessionData d = new RedisSessionData(service, state, contextPath, vhost,
+                parse(state.extra(X_LAST_ACCESSED), accessed), maxInactiveMs, loader);
+        d.setExpiry(state.expiryFieldMillis());
+        d.setCookieSet(parse(state.extra(X_COOKIE_SET), 0));
+        // Jetty takes lastSaved <= 0 for "new": a stored session was saved, at its last stored access at the latest
+        d.setLastSaved(Math.max(1, Math.max(accessed, state.createdMillis())));
         d.clean();
         return d;
+    }
+
+    /** Jetty's interval in whole seconds, rounded up: {@code #maxInactive}. */
+    static int seconds(long maxInactiveMs) {
+        return maxInactiveMs <= 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (maxInactiveMs + 999) / 1000);
     }
 
     private static long parse(String text, long dflt) {
@@ -109,66 +98,40 @@ public class RedisSessionData extends SessionData {
         }
     }
 
-    // ------------------------------------------------------------------ attributes
+    /** Whether this object belongs to {@code service} (a store that was not restarted since). */
+    boolean belongsTo(SessionService service) {
+        return this.service == service;
+    }
+
+    // ------------------------------------------------------------------ attributes: SessionState's
 
     @Override
     public synchronized Object getAttribute(String name) {
-        Object value = _attributes.get(name);
-        if (value != null || changed.contains(name) || undecodable.contains(name)) {
-            return value;
-        }
-        byte[] bytes = stored.get(name);
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            value = codec.decode(name, bytes, loader);
-        } catch (AttributeDecodingException | IllegalArgumentException | IllegalStateException e) {
-            undecodable.add(name);
-            metrics.decodeFailure();
-            LOG.warn("redis-sessions: attribute '{}' of session {} cannot be decoded and is treated as absent: {}",
-                    name, getId(), e.getMessage());
-            return null;
-        }
-        if (value != null) {
-            _attributes.put(name, value);
-        }
+        Object value = state.getAttribute(name, loader);
+        valuesHeld |= value != null;
         return value;
     }
 
     @Override
     public synchronized Set<String> getKeys() {
-        Set<String> names = new LinkedHashSet<>(_attributes.keySet());
-        for (String name : stored.keySet()) {
-            if (!changed.contains(name) && !undecodable.contains(name)) {
-                names.add(name);
-            }
-        }
-        return Collections.unmodifiableSet(names);
+        return state.attributeNames();
     }
 
     /**
      * Sets or (with null) removes an attribute and returns the previous value, decoding it if needed
      * (Jetty's listeners tell "added" from "replaced" by it).
      *
-     * @throws AttributeEncodingException when the value cannot be stored; nothing changes then
+     * @throws IllegalArgumentException when the value cannot be stored (the codec's message names
+     *         the attribute, its class and the setting to change); nothing changes then
      */
     @Override
     public synchronized Object setAttribute(String name, Object value) {
-        boolean present = _attributes.containsKey(name) || (stored.containsKey(name) && !changed.contains(name));
-        Object old = getAttribute(name);
-        if (value == null) {
-            if (!present) {
-                return null;
-            }
-            _attributes.remove(name);
-        } else {
-            codec.encode(name, value); // fails here, in the application's call, if it cannot be stored
-            _attributes.put(name, value);
+        valuesHeld = true;
+        Object old = state.getAttribute(name, loader);
+        state.setAttribute(name, value);
+        if (value != null || old != null) {
+            setDirty(name);
         }
-        undecodable.remove(name);
-        changed.add(name);
-        setDirty(name);
         return old;
     }
 
@@ -186,108 +149,65 @@ public class RedisSessionData extends SessionData {
 
     @Override
     public synchronized Map<String, Object> getAllAttributes() {
-        Map<String, Object> all = new LinkedHashMap<>();
-        for (String name : getKeys()) {
-            Object v = getAttribute(name);
-            if (v != null) {
-                all.put(name, v);
-            }
-        }
+        Map<String, Object> all = state.attributes(loader);
+        valuesHeld |= !all.isEmpty();
         return Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * Jetty gives a session a new id (renewSessionId) by storing it as new under that id: the state
+     * becomes a new session of that id with the same attributes.
+     */
+    @Override
+    public synchronized void setId(String id) {
+        super.setId(id);
+        if (state != null && !state.id().equals(id)) {
+            state = recreated(id);
+        }
     }
 
     // ------------------------------------------------------------------ saving
 
     /**
-     * What a save should write, or null when nothing changed and the access time need not be
-     * stored yet.
-     *
-     * @param create            the session is not stored under this id yet: write everything
-     * @param touchIntervalMs   write a bare access time only when the stored one is this much older
-     * @param nodeId            written as {@code #node} when it is explicit or Jetty names no last node
-     * @param nodeIdExplicit    the user set the nodeId setting: it wins over Jetty's last node
-     *                          (Jetty's worker name)
+     * The state to save, with Jetty's metadata handed over. {@code create}: Jetty says this session
+     * is not stored under its id yet (never saved, a new id, or kept node-locally during an outage).
      */
-    synchronized SessionUpdate buildUpdate(boolean create, long touchIntervalMs, String nodeId, boolean nodeIdExplicit) {
-        SessionUpdate.Builder b = create ? SessionUpdate.create(getId()) : SessionUpdate.update(getId());
-        boolean write = create || getMaxInactiveMs() != storedMaxInactiveMs || getCookieSet() != storedCookieSet;
-        Set<String> names = new LinkedHashSet<>(changed);
-        names.addAll(_attributes.keySet());
-        if (create) {
-            names.addAll(stored.keySet());
-        }
-        for (String name : names) {
-            Object value = _attributes.get(name);
-            byte[] before = stored.get(name);
-            if (value == null) {
-                if (changed.contains(name) || undecodable.contains(name)) {
-                    if (before != null && !create) {
-                        b.removeAttribute(name);
-                        write = true;
-                    }
-                } else if (before != null && create) {
-                    b.attribute(name, before); // never decoded: carried over as stored
-                }
-                continue;
-            }
-            if (!create && !changed.contains(name) && ImmutableValues.isImmutable(value)) {
-                continue; // read, and it cannot have changed in place: no need to encode it again
-            }
-            byte[] bytes;
-            try {
-                bytes = codec.encode(name, value);
-            } catch (AttributeEncodingException e) {
-                metrics.encodeFailure();
-                LOG.warn("redis-sessions: attribute '{}' of session {} was changed into something that cannot be "
-                        + "stored; it is not saved: {}", name, getId(), e.getMessage());
-                continue;
-            }
-            if (create || !Arrays.equals(bytes, before)) {
-                b.attribute(name, bytes);
-                write = true;
-            }
-        }
-        long accessed = getAccessed();
-        // an access time that was never read from Redis cannot be compared: write it
-        boolean touchDue = storedAccessed == Long.MIN_VALUE
-                || (accessed > storedAccessed && accessed - storedAccessed >= touchIntervalMs);
-        if (!write && !touchDue) {
-            return null;
+    synchronized SessionState prepareSave(boolean create) {
+        if (create && !state.isNew()) {
+            state = recreated(getId());
+        } else if (!create && state.isNew()) {
+            state.markStored();
         }
         long maxInactiveMs = getMaxInactiveMs();
-        int seconds = maxInactiveMs <= 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (maxInactiveMs + 999) / 1000);
-        if (create) {
-            b.created(getCreated());
-        }
-        b.accessed(accessed, seconds).expiry(getExpiry());
-        b.extra(X_MAX_INACTIVE_MS, maxInactiveMs > 0 && maxInactiveMs % 1000 != 0 ? Long.toString(maxInactiveMs) : null);
-        b.extra(X_LAST_ACCESSED, Long.toString(getLastAccessed()));
-        b.extra(X_COOKIE_SET, Long.toString(getCookieSet()));
-        b.extra(X_LAST_SAVED, Long.toString(Math.max(1, getLastSaved())));
-        String node = getLastNode();
-        b.node(nodeIdExplicit || node == null || node.isBlank() ? nodeId : node);
-        return b.build();
+        state.access(getAccessed());
+        state.setMaxInactiveSeconds(seconds(maxInactiveMs));
+        state.setExtra(X_MAX_INACTIVE_MS, maxInactiveMs > 0 && maxInactiveMs % 1000 != 0
+                ? Long.toString(maxInactiveMs) : null);
+        state.setExtra(X_COOKIE_SET, Long.toString(getCookieSet()));
+        state.setContainerExpiryMillis(getExpiry());
+        return state;
     }
 
-    /** Records a successful save: what was written is now what is stored. */
-    synchronized void saved(SessionUpdate update) {
-        for (String name : update.changedAttributeNames()) {
-            byte[] v = update.fields().get(Fields.ATTRIBUTE_PREFIX + name);
-            if (v != null) {
-                stored.put(name, v);
-            } else {
-                stored.remove(name);
-            }
-        }
-        if (update.isCreate()) {
-            stored.keySet().retainAll(update.changedAttributeNames());
-        }
-        changed.clear();
+    /** Jetty's previous access time, written with a save that happens anyway (it changes at every request). */
+    synchronized void addLastAccessed() {
+        state.setExtra(X_LAST_ACCESSED, Long.toString(getLastAccessed()));
+    }
+
+    /** A save succeeded. */
+    synchronized void saved() {
         createRequired = false;
-        undecodable.removeIf(n -> !stored.containsKey(n));
-        storedAccessed = update.accessedMillis();
-        storedMaxInactiveMs = getMaxInactiveMs();
-        storedCookieSet = getCookieSet();
+    }
+
+    /**
+     * Redis refused a save because another node deleted the session, it expired, or (new) its id is
+     * taken: this object is not saved again (it would be refused again, one round trip each time).
+     */
+    synchronized void gone() {
+        gone = true;
+    }
+
+    synchronized boolean isGone() {
+        return gone;
     }
 
     /** The next save writes the whole session as new (it was kept node-locally while Redis was down). */
@@ -299,13 +219,27 @@ public class RedisSessionData extends SessionData {
         return createRequired;
     }
 
-    /** Whether any attribute was read or written in this object's life (it may have changed in place). */
-    synchronized boolean mayHaveChanged() {
-        return !changed.isEmpty() || !_attributes.isEmpty();
+    /** Never stored under its id: nobody but this node knows it. */
+    synchronized boolean isUnsaved() {
+        return state.isNew() && getLastSaved() <= 0;
     }
 
-    /** The webapp class loader used for decoding. */
-    ClassLoader classLoader() {
-        return loader;
+    /** Whether an attribute value was read or written in this object's life (one may have changed in place). */
+    synchronized boolean mayHaveChanged() {
+        return valuesHeld;
+    }
+
+    /** A new state of {@code id} holding this session's attributes (those that can be read and stored). */
+    private SessionState recreated(String id) {
+        SessionState fresh = service.create(id, state.createdMillis(), getAccessed(), seconds(getMaxInactiveMs()));
+        for (Map.Entry<String, Object> a : state.attributes(loader).entrySet()) {
+            try {
+                fresh.setAttribute(a.getKey(), a.getValue());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("redis-sessions: attribute '{}' of session {} was changed into something that cannot be stored; "
+                        + "it is left out: {}", a.getKey(), SessionIds.fingerprint(id), e.getMessage());
+            }
+        }
+        return fresh;
     }
 }

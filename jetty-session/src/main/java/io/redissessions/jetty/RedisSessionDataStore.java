@@ -1,14 +1,18 @@
 package io.redissessions.jetty;
 
-import io.redissessions.core.FailureMode;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
-import io.redissessions.core.connection.RedisConnector;
+import io.redissessions.core.Settings;
+import io.redissessions.core.SettingsView;
+import io.redissessions.core.StoreLog;
+import io.redissessions.core.session.FailureReaction;
+import io.redissessions.core.session.SessionService;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
-import io.redissessions.core.store.SessionUpdate;
-import io.redissessions.core.store.StoredSession;
+import io.redissessions.core.store.SessionState;
+import io.redissessions.core.store.StoreMetrics;
 import org.eclipse.jetty.server.Context;
+import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
 import org.eclipse.jetty.util.annotation.ManagedObject;
@@ -22,37 +26,43 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Jetty {@link org.eclipse.jetty.session.SessionDataStore} on the shared Redis store (wire
- * format 1), for one context. Usually made by {@link RedisSessionDataStoreFactory}.
+ * A Jetty {@link org.eclipse.jetty.session.SessionDataStore} on the shared session policy
+ * ({@link SessionService}, wire format 1), for one context. Usually made by
+ * {@link RedisSessionDataStoreFactory}. This class translates Jetty's store contract onto the
+ * policy and keeps only Jetty's reaction to failures.
  *
  * <ul>
  *   <li>Load: one round trip; attributes are decoded lazily with the webapp's class loader.</li>
  *   <li>Store: at most one round trip, writing only what changed (attributes set, removed or changed
  *       in place) and a bare access time only when the touch interval has passed.</li>
+ *   <li>Delete: returns true only to the caller whose delete removed the session, so that the
+ *       {@link RedisSessionCache} runs the listeners on exactly one node.</li>
  *   <li>Expiry: {@link #getExpired} claims expired sessions from the store's expiry index at every
  *       scavenge, whatever the grace period; each expired session is handed to exactly one node.</li>
- *   <li>Redis down: Jetty starts, and the store recovers by itself. With {@code failureMode=fail}
+ *   <li>Redis unavailable: Jetty starts, and the store recovers by itself. With {@code failureMode=fail}
  *       loads and saves fail (the {@link RedisSessionCache} turns that into HTTP 503); with
- *       {@code local} sessions are kept in this node's memory until Redis is back.</li>
+ *       {@code local} sessions are kept in this node's memory until Redis is back. An overloaded
+ *       node (no free pooled connection) always fails.</li>
  * </ul>
  */
 @ManagedObject("Jetty sessions kept in Redis (redis-sessions)")
-public class RedisSessionDataStore extends RedisSessionDataStoreBase {
+public class RedisSessionDataStore extends AbstractSessionDataStore implements RedisSessionCounters {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSessionDataStore.class);
+    private static final StoreMetrics NOT_STARTED = new StoreMetrics();
 
+    private final StoreLog log = new Slf4jStoreLog(LOG);
+    private final LocalSessions local = new LocalSessions(LOG);
+    private final FailedLookups failedLookups = new FailedLookups();
     private Clock clock = Clock.systemUTC();
-
-    private RedisConnector connector;
-    private FailureMode failureMode = FailureMode.FAIL;
+    private final SessionStoreConfig config;
+    private final SettingsView settingsView;
     private ClassLoader loader;
+    /** The policy of this context; null before the first start. */
+    private volatile SessionService service;
+    private volatile String namespace;
     /** The nodeId setting was taken from Jetty's worker name by a previous start, not set by the user. */
     private boolean nodeIdFromWorkerName;
-    /** The user set nodeId: it is written to #node, whatever Jetty's worker name. */
-    private volatile boolean nodeIdExplicit;
-
-    private final RedisAvailability availability = new RedisAvailability(this);
-    private final RedisSessionExpiry expiry = new RedisSessionExpiry(this);
 
     public RedisSessionDataStore() {
         this(new SessionStoreConfig());
@@ -63,7 +73,36 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
      * connections when it starts and closes it when it stops.
      */
     public RedisSessionDataStore(SessionStoreConfig config) {
-        super(config);
+        this.config = Objects.requireNonNull(config, "config");
+        this.settingsView = new SettingsView(config)
+                .inEffect(Settings.NAMESPACE, () -> namespace)
+                .inEffect(Settings.NODE_ID, () -> {
+                    SessionService s = service;
+                    return s == null ? null : s.nodeId();
+                });
+    }
+
+    /** The settings; change them before the store starts. */
+    public SessionStoreConfig getConfig() {
+        return config;
+    }
+
+    /**
+     * The settings as JMX shows them: secrets masked, the namespace and node id in effect once
+     * started. {@code jmx.RedisSessionDataStoreMBean} answers every setting from it.
+     */
+    public SettingsView settingsView() {
+        return settingsView;
+    }
+
+    /** The namespace in effect: the setting, or the one derived from the context path once started. */
+    public String getNamespace() {
+        return settingsView.text(Settings.NAMESPACE);
+    }
+
+    /** The node id written with each save, once started; else the setting. */
+    public String getNodeId() {
+        return settingsView.text(Settings.NODE_ID);
     }
 
     /** The time source for expiry decisions (the stored expiry is compared with it). */
@@ -87,30 +126,26 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
             config.setNodeId(null); // taken from the worker name at the previous start: take it again
             nodeIdFromWorkerName = false;
         }
-        nodeIdExplicit = config.getNodeId() != null;
-        if (!nodeIdExplicit && _context.getWorkerName() != null && !_context.getWorkerName().isBlank()) {
+        if (config.getNodeId() == null && _context.getWorkerName() != null && !_context.getWorkerName().isBlank()) {
             config.setNodeId(_context.getWorkerName());
             nodeIdFromWorkerName = true;
         }
-        config.validate();
-        failureMode = config.failureModeValue();
         loader = ctx != null && ctx.getClassLoader() != null ? ctx.getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
-        connector = new RedisConnector(config); // lazy: Jetty starts while Redis is down
-        store = new RedisSessionStore(config, connector, namespace, clock);
+        // connections are opened lazily: Jetty starts while Redis is down
+        service = new SessionService(config, namespace, "context [" + contextPath + "]", clock, log);
+        service.start();
         super.doStart();
-        LOG.info("redis-sessions: context {} keeps its sessions in Redis, namespace '{}', settings {}",
-                contextPath, namespace, config.describe());
     }
 
     @Override
     protected void doStop() throws Exception {
         super.doStop();
-        if (connector != null) {
-            connector.close();
-            connector = null;
+        SessionService s = service;
+        if (s != null) {
+            s.close();
         }
-        availability.clearLocal();
+        local.clear();
     }
 
     /** Jetty's canonical form of this context's path, as in {@link SessionData#getContextPath()}. */
@@ -118,17 +153,29 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
         return _context.getCanonicalContextPath();
     }
 
-    FailureMode failureMode() {
-        return failureMode;
+    SessionService service() {
+        SessionService s = service;
+        if (s == null) {
+            throw new IllegalStateException("redis-sessions: the store is not started");
+        }
+        return s;
+    }
+
+    /** The shared store, for tests that read what it wrote. */
+    RedisSessionStore store() {
+        return service().store();
+    }
+
+    long now() {
+        return clock.millis();
     }
 
     // ------------------------------------------------------------------ SessionDataStore
 
     @Override
     public SessionData newSessionData(String id, long created, long accessed, long lastAccessed, long maxInactiveMs) {
-        RedisSessionStore s = requireStore();
-        return new RedisSessionData(id, _context.getCanonicalContextPath(), _context.getVhost(), created, accessed,
-                lastAccessed, maxInactiveMs, s.codec(), s.metrics(), loader);
+        return new RedisSessionData(service(), id, _context.getCanonicalContextPath(), _context.getVhost(), created,
+                accessed, lastAccessed, maxInactiveMs, loader);
     }
 
     @Override
@@ -139,29 +186,29 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
 
     @Override
     public SessionData doLoad(String id) throws Exception {
-        RedisSessionStore s = requireStore();
-        StoredSession stored;
+        SessionService s = service();
+        failedLookups.loading();
+        SessionState state;
         try {
-            stored = s.load(id);
-            availability.available();
+            state = s.openIncludingExpired(id);
         } catch (SessionStoreException e) {
-            if (RedisAvailability.isDataError(e)) {
-                s.metrics().decodeFailure();
-                LOG.warn("redis-sessions: session {} cannot be read and is treated as absent: {}", id, e.getMessage());
+            if (e.kind() == SessionStoreException.Kind.DATA) {
+                // deleted, logged and counted by the policy; Jetty's contract wants this exception
                 throw new UnreadableSessionDataException(id, _context, e);
             }
-            if (availability.fallBackLocally("load", id, e)) {
-                return availability.localSession(id);
+            failedLookups.failed(id, e);
+            if (s.reactionTo(e) == FailureReaction.SERVE_LOCALLY) {
+                local.servedLocally("load", id);
+                return local.get(id);
             }
             throw e;
         }
-        if (stored == null) {
+        if (state == null) {
             // created on this node during an outage (failureMode=local): it is written at its next save
-            return availability.takeOutageSession(id);
+            return local.outageSession(id);
         }
-        availability.forgetLocal(id); // once Redis answers again, what it holds wins
-        return RedisSessionData.fromStored(stored, _context.getCanonicalContextPath(), _context.getVhost(),
-                s.codec(), s.metrics(), loader);
+        local.forget(id); // once Redis answers again, what it holds wins
+        return RedisSessionData.loaded(s, state, _context.getCanonicalContextPath(), _context.getVhost(), loader);
     }
 
     @Override
@@ -176,45 +223,44 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
 
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
-        RedisSessionStore s = requireStore();
-        RedisSessionData d = data instanceof RedisSessionData r ? r : copyOf(data);
-        boolean create = lastSaveTime <= 0 || d.isCreateRequired();
-        SessionUpdate update = d.buildUpdate(create, touchIntervalMillis(s, d), s.nodeId(), nodeIdExplicit);
-        if (update == null) {
+        SessionService s = service();
+        RedisSessionData d = data instanceof RedisSessionData r && r.belongsTo(s) ? r : copyOf(data);
+        if (d.isGone()) {
+            return; // deleted or expired meanwhile, or its id taken: refused once, not tried again
+        }
+        SessionState state = d.prepareSave(lastSaveTime <= 0 || d.isCreateRequired());
+        if (!state.needsSave()) {
             s.metrics().skippedWrite();
             return;
         }
+        d.addLastAccessed();
         SaveResult result;
         try {
-            result = s.save(update);
-            availability.available();
+            result = s.save(state);
         } catch (SessionStoreException e) {
-            if (!RedisAvailability.isDataError(e) && availability.fallBackLocally("save", id, e)) {
-                availability.keepLocally(id, d);
+            if (s.reactionTo(e) == FailureReaction.SERVE_LOCALLY) {
+                local.servedLocally("save", id);
+                local.keep(id, d);
                 return;
             }
             throw e;
         }
+        if (result == null) {
+            return; // saved meanwhile by another request on this node
+        }
         switch (result) {
             case SAVED -> {
-                d.saved(update);
-                availability.forgetLocal(id);
+                d.saved();
+                local.forget(id);
             }
-            case GONE -> LOG.info("redis-sessions: session {} was not saved: another node invalidated it meanwhile "
-                    + "(it is not re-created)", id);
-            case EXPIRED -> LOG.info("redis-sessions: session {} was not saved: it expired in Redis meanwhile", id);
-            case ID_TAKEN -> LOG.warn("redis-sessions: new session {} was not saved: a session with this id "
-                    + "already exists in Redis", id);
-            default -> throw new IllegalStateException(String.valueOf(result));
+            case GONE, EXPIRED, ID_TAKEN -> d.gone();
+            case REFUSED -> {
+                // Redis refused this save's data: logged and counted by the policy; a later save may differ
+            }
         }
     }
 
-    private static long touchIntervalMillis(RedisSessionStore s, SessionData d) {
-        long maxInactive = d.getMaxInactiveMs();
-        return maxInactive <= 0 ? Long.MAX_VALUE : (long) (s.touchIntervalFraction() * maxInactive);
-    }
-
-    /** A SessionData made elsewhere (not by this store): stored as a whole. */
+    /** A SessionData made elsewhere (not by this store since it started): stored as a whole. */
     private RedisSessionData copyOf(SessionData data) {
         RedisSessionData d = (RedisSessionData) newSessionData(data.getId(), data.getCreated(), data.getAccessed(),
                 data.getLastAccessed(), data.getMaxInactiveMs());
@@ -226,16 +272,23 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
         return d;
     }
 
+    /**
+     * Deletes a session.
+     *
+     * @return true only if this call removed it (from Redis, or from this node's memory during an
+     *         outage with {@code failureMode=local}): exactly one caller across the cluster gets true
+     */
     @Override
     public boolean delete(String id) throws Exception {
-        RedisSessionStore s = requireStore();
+        SessionService s = service();
         try {
-            boolean existed = s.delete(id);
-            availability.available();
-            return availability.forgetLocal(id) || existed;
+            boolean removed = s.invalidate(id);
+            return local.forget(id) || removed;
         } catch (SessionStoreException e) {
-            if (!RedisAvailability.isDataError(e) && availability.fallBackLocally("delete", id, e)) {
-                return availability.forgetLocal(id);
+            if (s.reactionTo(e) == FailureReaction.SERVE_LOCALLY) {
+                local.servedLocally("delete", id);
+                local.forget(id);
+                return true; // as far as this node can tell: it serves the session on its own now
             }
             throw e;
         }
@@ -243,22 +296,24 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
 
     @Override
     public boolean doExists(String id) throws Exception {
-        RedisSessionStore s = requireStore();
-        try {
-            boolean exists = s.exists(id);
-            availability.available();
-            return exists;
-        } catch (SessionStoreException e) {
-            if (RedisAvailability.isDataError(e)) {
-                return false;
-            }
-            availability.unavailable(e);
-            if (failureMode == FailureMode.LOCAL) {
-                RedisSessionData d = availability.localSession(id);
-                return d != null && !d.isExpiredAt(clock.millis());
-            }
-            throw e;
+        SessionService s = service();
+        SessionStoreException failed = failedLookups.failureOf(id);
+        if (failed != null) {
+            return existsLocally(s, id, failed); // this request's load of it failed: do not pay again
         }
+        try {
+            return s.exists(id);
+        } catch (SessionStoreException e) {
+            return existsLocally(s, id, e);
+        }
+    }
+
+    private boolean existsLocally(SessionService s, String id, SessionStoreException failure) {
+        if (s.reactionTo(failure) == FailureReaction.SERVE_LOCALLY) {
+            RedisSessionData d = local.get(id);
+            return d != null && !d.isExpiredAt(now());
+        }
+        throw failure;
     }
 
     // ------------------------------------------------------------------ expiry
@@ -274,14 +329,12 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
         if (!isStarted()) {
             throw new IllegalStateException("Not started");
         }
-        long now = clock.millis();
+        long now = now();
         Set<String> expired = new HashSet<>();
         _context.run(() -> {
             expired.addAll(doCheckExpired(candidates, now));
-            expired.addAll(expiry.claimExpired());
-            if (failureMode == FailureMode.LOCAL) {
-                availability.addLocalExpired(expired, now);
-            }
+            expired.addAll(service().expiry().claimPass());
+            local.addExpired(expired, now); // failureMode=local: sessions kept here during an outage
         });
         if (now > _lastOrphanSweepTime + TimeUnit.SECONDS.toMillis(10L * getGracePeriodSec())) {
             try {
@@ -293,10 +346,20 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
         return expired;
     }
 
-    /** Candidates that are expired in Redis or gone from it. One round trip each. */
+    /** Candidates that are expired in Redis or gone from it. One round trip each; a failure skips one. */
     @Override
     public Set<String> doCheckExpired(Set<String> candidates, long time) {
-        return expiry.checkExpired(candidates);
+        Set<String> expired = new HashSet<>();
+        for (String id : candidates) {
+            try {
+                if (!service().exists(id)) {
+                    expired.add(id);
+                }
+            } catch (SessionStoreException e) {
+                LOG.debug("redis-sessions: cannot check whether session {} expired, the next scavenge does", id);
+            }
+        }
+        return expired;
     }
 
     /**
@@ -305,49 +368,46 @@ public class RedisSessionDataStore extends RedisSessionDataStoreBase {
      */
     @Override
     public Set<String> doGetExpired(long before) {
-        return new HashSet<>(expiry.claimExpired());
+        return new HashSet<>(service().expiry().claimPass());
     }
 
     /**
-     * Redis removes every session key by itself (TTL = expiry + grace), in every namespace. What is
-     * left to do is this namespace's index entries for sessions that expired before {@code time}
-     * and were never claimed, with their hashes if any remain (a key without TTL, written by hand
-     * or by a broken client): deleted without listeners.
+     * Redis removes every session key by itself (TTL = expiry + grace), in every namespace, and every
+     * scavenge claims this namespace's expired sessions. What is left to do is deleting, without
+     * listeners, this namespace's sessions that expired before {@code time} and were never claimed
+     * (nodes gone for that long, keys written without a TTL).
      */
     @Override
     public void doCleanOrphans(long time) {
-        expiry.cleanOrphans(time);
-    }
-
-    // ------------------------------------------------------------------ failures (see RedisAvailability)
-
-    /**
-     * Whether Redis is reachable, for decisions that have no Redis call of their own (creating a
-     * session). Known from the last call; until the first call succeeds, and after a failure, it
-     * asks Redis (PING), at most once a second while it is down.
-     */
-    boolean isRedisAvailable() {
-        return availability.isRedisAvailable();
-    }
-
-    RedisSessionStore requireStore() {
-        RedisSessionStore s = store;
-        if (s == null) {
-            throw new IllegalStateException("redis-sessions: the store is not started");
+        int dropped = service().expiry().dropExpiredBefore(time);
+        if (dropped > 0) {
+            LOG.info("redis-sessions: deleted {} sessions of namespace '{}' that expired long ago and were never claimed",
+                    dropped, namespace);
         }
-        return s;
     }
 
-    // ------------------------------------------------------------------ JMX (see RedisSessionDataStoreBase)
+    // ------------------------------------------------------------------ JMX counters (RedisSessionCounters)
 
     @Override
-    RedisAvailability availability() {
-        return availability;
+    public StoreMetrics metrics() {
+        SessionService s = service;
+        return s == null ? NOT_STARTED : s.metrics();
+    }
+
+    @Override
+    public long getLocalFallbacks() {
+        return local.served();
+    }
+
+    @Override
+    public boolean isRedisReachable() {
+        SessionService s = service;
+        return s == null || s.availability().isReachable();
     }
 
     @Override
     public String toString() {
-        return String.format("%s@%x[namespace=%s,uri=%s]", getClass().getSimpleName(), hashCode(), namespace,
-                setting("uri"));
+        return String.format("%s@%x[namespace=%s,uri=%s]", getClass().getSimpleName(), hashCode(), getNamespace(),
+                settingsView.text(Settings.URI));
     }
 }

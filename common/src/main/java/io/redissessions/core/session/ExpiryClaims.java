@@ -132,6 +132,35 @@ public final class ExpiryClaims {
         }
     }
 
+    /**
+     * Deletes, without listeners, the sessions whose stored expiry is at or before
+     * {@code cutoffMillis} and that no pass has claimed: Jetty's orphan sweep, for sessions left by
+     * nodes that were gone for longer than the cut-off allows, or written without a TTL. At most
+     * {@value #MAX_PER_PASS} per call. Never throws.
+     *
+     * @return how many were deleted
+     */
+    public int dropExpiredBefore(long cutoffMillis) {
+        int claimed = 0;
+        int dropped = 0;
+        try {
+            List<String> batch;
+            do {
+                batch = store.claimExpired(Math.min(BATCH, MAX_PER_PASS - claimed), cutoffMillis);
+                service.availability().succeeded();
+                claimed += batch.size();
+                for (String id : batch) {
+                    if (finish(id)) {
+                        dropped++;
+                    }
+                }
+            } while (batch.size() == BATCH && claimed < MAX_PER_PASS);
+        } catch (SessionStoreException e) {
+            claimFailed(e);
+        }
+        return dropped;
+    }
+
     private void runListeners(SessionState state, Consumer<SessionState> fireListeners) {
         try {
             fireListeners.accept(state);

@@ -110,6 +110,32 @@ public final class SessionService implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a session for a container whose own cache decides what an expired session means
+     * (Jetty's {@code SessionDataStore.load} returns expired sessions, its cache then expires
+     * them). One round trip.
+     *
+     * @return the session, also when its stored expiry has passed (its grace period keeps it
+     *         readable), or null when there is none
+     * @throws SessionStoreException as {@link #open}; and of kind {@code DATA} when the stored data
+     *         is proven bad, after it has been deleted, logged and counted as {@link #open} does
+     */
+    public SessionState openIncludingExpired(String id) {
+        try {
+            SessionState state = store.openClaimed(id);
+            availability.succeeded();
+            return state;
+        } catch (SessionStoreException e) {
+            if (e.kind() == SessionStoreException.Kind.DATA) {
+                availability.succeeded();
+                unreadable(id, "the session", e);
+            } else {
+                availability.failed(e, "load session " + SessionIds.fingerprint(id));
+            }
+            throw e;
+        }
+    }
+
     /** A new session that is not stored until its first save. No Redis call. */
     public SessionState create(String id, int maxInactiveSeconds) {
         return store.newSession(id, maxInactiveSeconds);
@@ -125,6 +151,14 @@ public final class SessionService implements AutoCloseable {
      */
     public void requireStorable(String name, Object value) {
         store.codec().encode(name, value);
+    }
+
+    /**
+     * A new session with the creation and access times the container chose (Jetty passes its
+     * own), not stored until its first save. No Redis call.
+     */
+    public SessionState create(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds) {
+        return store.newSession(id, createdMillis, accessedMillis, maxInactiveSeconds);
     }
 
     /**

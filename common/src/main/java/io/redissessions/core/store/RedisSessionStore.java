@@ -118,6 +118,11 @@ public class RedisSessionStore implements AutoCloseable {
         return SessionState.create(this, id, clock.millis(), maxInactiveSeconds);
     }
 
+    /** A new session state with the creation and access times the container chose (Jetty passes its own). */
+    public SessionState newSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds) {
+        return SessionState.create(this, id, createdMillis, accessedMillis, maxInactiveSeconds);
+    }
+
     /** Loads a session as tracked state, or null if absent or expired. One round trip. */
     public SessionState open(String id) {
         StoredSession stored = load(id);
@@ -307,7 +312,14 @@ public class RedisSessionStore implements AutoCloseable {
      * includes the grace period) until the claimer deletes it. One round trip per shard.
      */
     public List<String> claimExpired(int max) {
-        long now = clock.millis();
+        return claimExpired(max, clock.millis());
+    }
+
+    /**
+     * Like {@link #claimExpired(int)}, but claims only sessions whose stored expiry is at or
+     * before {@code now} (a cut-off in the past claims only sessions expired long ago).
+     */
+    public List<String> claimExpired(int max, long now) {
         List<String> claimed = new ArrayList<>();
         for (int shard = 0; shard < SessionKeys.SHARDS && claimed.size() < max; shard++) {
             int remaining = max - claimed.size();

@@ -48,6 +48,10 @@ public final class SessionState {
     private int maxInactiveSeconds;
     private boolean maxInactiveChanged;
     private long version;
+    /** An expiry the container keeps itself (Jetty), written instead of the one the access time implies; -1: none. */
+    private long containerExpiryMillis = -1;
+    /** The {@code #expiry} field as loaded or last saved; -1 while not stored. */
+    private long expiryField = -1;
 
     /** Encoded values as last loaded or saved. */
     private final Map<String, byte[]> stored;
@@ -79,9 +83,18 @@ public final class SessionState {
         return new SessionState(store, id, now, now, maxInactiveSeconds, 0, Map.of(), Map.of(), true);
     }
 
+    /** A new session whose creation and access times the container chose (Jetty passes its own). */
+    static SessionState create(RedisSessionStore store, String id, long createdMillis, long accessedMillis,
+                               int maxInactiveSeconds) {
+        return new SessionState(store, id, createdMillis, accessedMillis, maxInactiveSeconds, 0, Map.of(), Map.of(),
+                true);
+    }
+
     static SessionState load(RedisSessionStore store, StoredSession s) {
-        return new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(), s.maxInactiveSeconds(),
-                s.version(), s.attributes(), s.extras(), false);
+        SessionState state = new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(),
+                s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false);
+        state.expiryField = s.expiryMillis();
+        return state;
     }
 
     public String id() { return id; }
@@ -99,9 +112,37 @@ public final class SessionState {
         return maxInactiveSeconds > 0 ? storedAccessedMillis + maxInactiveSeconds * 1000L : 0;
     }
 
+    /**
+     * The {@code #expiry} field as loaded or last saved (epoch millis, 0 = never): what the claims
+     * go by. For a state not stored yet, the expiry its times imply.
+     */
+    public synchronized long expiryFieldMillis() {
+        return expiryField >= 0 ? expiryField : storedExpiryMillis();
+    }
+
     /** Records a request's access time (call once per request). */
     public synchronized void access(long nowMillis) {
         accessedMillis = Math.max(accessedMillis, nowMillis);
+    }
+
+    /**
+     * For a container that keeps the expiry itself (Jetty's {@code SessionData} carries one): the
+     * next saves write this expiry instead of the one that the access time and max inactive
+     * interval imply. Not a change by itself: it is written with a save that happens anyway.
+     *
+     * @param expiryMillis epoch millis; 0 = never
+     */
+    public synchronized void setContainerExpiryMillis(long expiryMillis) {
+        containerExpiryMillis = Math.max(0, expiryMillis);
+    }
+
+    /**
+     * For a container that says a session is stored although this state was made new (Jetty hands
+     * a store session data that was saved through another object): the next save updates the stored
+     * session, writing what was set, instead of creating it.
+     */
+    public synchronized void markStored() {
+        isNew = false;
     }
 
     public synchronized void setMaxInactiveSeconds(int seconds) {
@@ -234,6 +275,7 @@ public final class SessionState {
             changedExtras.clear();
             maxInactiveChanged = false;
             storedAccessedMillis = update.accessedMillis();
+            expiryField = update.expiryMillis();
             isNew = false;
             version++;
         }
@@ -279,6 +321,9 @@ public final class SessionState {
             b.created(createdMillis);
         }
         b.accessed(accessedMillis, maxInactiveSeconds);
+        if (containerExpiryMillis >= 0) {
+            b.expiry(containerExpiryMillis);
+        }
         b.node(store.nodeId());
         return b.build();
     }

@@ -1,0 +1,88 @@
+package io.redissessions.jetty;
+
+import io.redissessions.core.SessionIds;
+import org.eclipse.jetty.session.ManagedSession;
+import org.eclipse.jetty.session.SessionData;
+import org.eclipse.jetty.session.SessionManager;
+import org.eclipse.jetty.util.thread.AutoLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty's session object, made by {@link RedisSessionCache}, with one change: invalidation deletes
+ * the session from Redis first, and runs {@code sessionDestroyed} and {@code valueUnbound} only if
+ * this delete removed it. When two nodes invalidate one session at once (a logout that reaches two
+ * nodes), one delete removes it and only that node runs the listeners; on the other node the
+ * session just becomes invalid. Jetty's own {@link ManagedSession#invalidate} runs the listeners
+ * before the store delete, on every node that invalidates.
+ */
+final class RedisManagedSession extends ManagedSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisManagedSession.class);
+
+    private final RedisSessionCache cache;
+
+    RedisManagedSession(SessionManager manager, SessionData data, RedisSessionCache cache) {
+        super(manager, data);
+        this.cache = cache;
+    }
+
+    /**
+     * @throws IllegalStateException if the session is invalid already (as Jetty's)
+     * @throws RedisSessionUnavailableException (503) if Redis cannot delete it now: the session
+     *         stays valid, in Redis and here, and no listener has run
+     */
+    @Override
+    public void invalidate() {
+        if (_manager == null) {
+            throw new IllegalStateException("No session manager for session " + SessionIds.fingerprint(getId()));
+        }
+        if (!beginInvalidate()) {
+            return; // another request on this node is invalidating it
+        }
+        String id = getId();
+        boolean removed;
+        try {
+            removed = cache.removeFromStore(this);
+        } catch (RuntimeException e) {
+            abandonInvalidate();
+            throw e;
+        }
+        if (removed) {
+            try {
+                _manager.onSessionDestroyed(this);
+            } catch (Exception e) {
+                LOG.warn("redis-sessions: a sessionDestroyed listener of session {} failed", SessionIds.fingerprint(id), e);
+            } finally {
+                finishInvalidate(); // valueUnbound and attribute listeners, then invalid
+            }
+        } else {
+            LOG.debug("redis-sessions: session {} was invalidated on another node meanwhile; no listeners here", id);
+            invalidatedElsewhere();
+        }
+        try {
+            _manager.getSessionIdManager().invalidateAll(id); // every context of this node lets go of it
+        } catch (Exception e) {
+            LOG.warn("redis-sessions: session {} could not be released by every context", SessionIds.fingerprint(id), e);
+        }
+    }
+
+    /** Another node removed this session: it becomes invalid here without any listener. */
+    void invalidatedElsewhere() {
+        try (AutoLock ignored = lock()) {
+            if (_state == State.VALID || _state == State.INVALIDATING) {
+                _state = State.INVALID;
+                _stateChangeCompleted.signalAll();
+            }
+        }
+    }
+
+    private void abandonInvalidate() {
+        try (AutoLock ignored = lock()) {
+            if (_state == State.INVALIDATING) {
+                _state = State.VALID;
+                _stateChangeCompleted.signalAll();
+            }
+        }
+    }
+}
