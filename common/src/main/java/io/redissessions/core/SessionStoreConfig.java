@@ -37,6 +37,7 @@ public final class SessionStoreConfig {
     public static final String DEFAULT_CLIENT_NAME = "redis-sessions";
     public static final String DEFAULT_KEY_PREFIX = "rs:";
     public static final int DEFAULT_EXPIRY_GRACE_SECONDS = 1800;
+    public static final int DEFAULT_EXPIRY_CLAIM_LEASE_SECONDS = 300;
     public static final double DEFAULT_TOUCH_INTERVAL_FRACTION = 0.1;
     public static final double MAX_TOUCH_INTERVAL_FRACTION = 0.5;
     public static final String DEFAULT_CODEC = "json";
@@ -60,6 +61,7 @@ public final class SessionStoreConfig {
     private String namespace;
     private String nodeId;
     private int expiryGraceSeconds = DEFAULT_EXPIRY_GRACE_SECONDS;
+    private int expiryClaimLeaseSeconds = DEFAULT_EXPIRY_CLAIM_LEASE_SECONDS;
     private double touchIntervalFraction = DEFAULT_TOUCH_INTERVAL_FRACTION;
 
     private String codec = DEFAULT_CODEC;
@@ -96,6 +98,7 @@ public final class SessionStoreConfig {
             throw new ConfigurationException("nodeId", nodeId, "a non-blank name of at most 200 characters");
         }
         requireRange("expiryGraceSeconds", expiryGraceSeconds, 1, 30 * 24 * 3600);
+        requireRange("expiryClaimLeaseSeconds", expiryClaimLeaseSeconds, 1, 24 * 3600);
         if (!(touchIntervalFraction >= 0.0 && touchIntervalFraction <= MAX_TOUCH_INTERVAL_FRACTION)) {
             throw new ConfigurationException("touchIntervalFraction", touchIntervalFraction,
                     "a fraction of the max inactive interval from 0.0 to " + MAX_TOUCH_INTERVAL_FRACTION);
@@ -219,6 +222,7 @@ public final class SessionStoreConfig {
         m.put("namespace", Objects.toString(namespace, ""));
         m.put("nodeId", Objects.toString(nodeId, ""));
         m.put("expiryGraceSeconds", Integer.toString(expiryGraceSeconds));
+        m.put("expiryClaimLeaseSeconds", Integer.toString(expiryClaimLeaseSeconds));
         m.put("touchIntervalFraction", Double.toString(touchIntervalFraction));
         m.put("codec", Objects.toString(codec, ""));
         m.put("allowedClasses", Objects.toString(allowedClasses, ""));
@@ -276,6 +280,8 @@ public final class SessionStoreConfig {
     public void setNodeId(String nodeId) { this.nodeId = nodeId == null || nodeId.isEmpty() ? null : nodeId; }
     public int getExpiryGraceSeconds() { return expiryGraceSeconds; }
     public void setExpiryGraceSeconds(int v) { this.expiryGraceSeconds = v; }
+    public int getExpiryClaimLeaseSeconds() { return expiryClaimLeaseSeconds; }
+    public void setExpiryClaimLeaseSeconds(int v) { this.expiryClaimLeaseSeconds = v; }
     public double getTouchIntervalFraction() { return touchIntervalFraction; }
     public void setTouchIntervalFraction(double v) { this.touchIntervalFraction = v; }
     public String getCodec() { return codec; }
