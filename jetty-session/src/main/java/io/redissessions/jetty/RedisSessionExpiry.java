@@ -1,6 +1,7 @@
 package io.redissessions.jetty;
 
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.store.Claim;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.SessionKeys;
 import org.slf4j.Logger;
@@ -53,10 +54,10 @@ final class RedisSessionExpiry {
         List<String> all = new ArrayList<>();
         RedisSessionStore s = owner.store();
         try {
-            List<String> batch;
+            List<Claim> batch;
             do {
                 batch = s.claimExpired(CLAIM_BATCH);
-                all.addAll(batch);
+                batch.forEach(c -> all.add(c.id())); // the lease ends with Jetty's delete(id)
             } while (batch.size() == CLAIM_BATCH && all.size() < CLAIM_MAX_PER_SCAVENGE);
             owner.availability().available();
         } catch (SessionStoreException e) {

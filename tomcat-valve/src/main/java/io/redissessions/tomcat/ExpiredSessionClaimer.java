@@ -1,6 +1,7 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.store.Claim;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.SessionState;
 import org.apache.juli.logging.Log;
@@ -31,11 +32,11 @@ final class ExpiredSessionClaimer {
     void claimExpired(RedisSessionStore s) {
         try {
             for (int batch = 0; batch < CLAIM_BATCHES_PER_RUN; batch++) {
-                List<String> ids = s.claimExpired(CLAIM_BATCH);
-                for (String id : ids) {
-                    expireClaimed(s, id);
+                List<Claim> claims = s.claimExpired(CLAIM_BATCH);
+                for (Claim claim : claims) {
+                    expireClaimed(s, claim);
                 }
-                if (ids.size() < CLAIM_BATCH) {
+                if (claims.size() < CLAIM_BATCH) {
                     break;
                 }
             }
@@ -45,10 +46,11 @@ final class ExpiredSessionClaimer {
         }
     }
 
-    private void expireClaimed(RedisSessionStore s, String id) {
+    private void expireClaimed(RedisSessionStore s, Claim claim) {
+        String id = claim.id();
         SessionState state;
         try {
-            state = s.openClaimed(id);
+            state = s.openClaimed(claim);
         } catch (SessionStoreException e) {
             if (RedisSessionManagerBase.isDataError(e)) {
                 manager.unreadable(id, "the expired session", e);

@@ -4,8 +4,10 @@ import io.redissessions.core.ConfigurationException;
 import io.redissessions.core.FailureMode;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.store.IdsInShard;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
+import io.redissessions.core.store.SessionKeys;
 import io.redissessions.core.store.SessionState;
 import org.apache.catalina.Authenticator;
 import org.apache.catalina.Context;
@@ -262,6 +264,22 @@ public class RedisSessionManager extends RedisSessionManagerBase {
             scope.forget(this, session.getIdInternal());
         }
         super.remove(session, update);
+    }
+
+    /**
+     * A new id for a session whose id changes (login): one in the old id's shard, so that the store
+     * renames the session in one atomic script ({@link RedisSessionStore#changeId}).
+     */
+    @Override
+    public String rotateSessionId(Session session) {
+        String oldId = session.getIdInternal();
+        if (!(session instanceof RedisSession) || oldId == null) {
+            return super.rotateSessionId(session);
+        }
+        String newId = IdsInShard.generate(this::generateSessionId, RedisSessionManager::clusterId,
+                SessionKeys.shardOf(clusterId(oldId)));
+        changeSessionId(session, newId, true, true);
+        return newId;
     }
 
     @Override
