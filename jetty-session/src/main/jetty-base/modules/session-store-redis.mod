@@ -79,6 +79,9 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/redis-sessions/
 ## How long expired session data stays in Redis for the sessionDestroyed listeners (s). Keep it above jetty.sessionScavengeInterval.seconds.
 #jetty.session.redis.expiryGraceSeconds=1800
 
+## How long a node holds its claim on an expired session while its sessionDestroyed listeners run (s); a node that dies meanwhile loses it after this time. Keep it below expiryGraceSeconds.
+#jetty.session.redis.expiryClaimLeaseSeconds=300
+
 ## Prefix of every key.
 #jetty.session.redis.keyPrefix=rs:
 

@@ -40,6 +40,7 @@ public final class SessionStoreConfig {
     public static final String DEFAULT_CLIENT_NAME = "redis-sessions";
     public static final String DEFAULT_KEY_PREFIX = "rs:";
     public static final int DEFAULT_EXPIRY_GRACE_SECONDS = 1800;
+    public static final int DEFAULT_EXPIRY_CLAIM_LEASE_SECONDS = 300;
     public static final double DEFAULT_TOUCH_INTERVAL_FRACTION = 0.1;
     public static final double MAX_TOUCH_INTERVAL_FRACTION = 0.5;
     public static final String DEFAULT_CODEC = "json";
@@ -271,6 +272,8 @@ public final class SessionStoreConfig {
     public void setNodeId(String nodeId) { set(Settings.NODE_ID, nodeId); }
     public int getExpiryGraceSeconds() { return get(Settings.EXPIRY_GRACE_SECONDS); }
     public void setExpiryGraceSeconds(int v) { set(Settings.EXPIRY_GRACE_SECONDS, v); }
+    public int getExpiryClaimLeaseSeconds() { return get(Settings.EXPIRY_CLAIM_LEASE_SECONDS); }
+    public void setExpiryClaimLeaseSeconds(int v) { set(Settings.EXPIRY_CLAIM_LEASE_SECONDS, v); }
     public double getTouchIntervalFraction() { return get(Settings.TOUCH_INTERVAL_FRACTION); }
     public void setTouchIntervalFraction(double v) { set(Settings.TOUCH_INTERVAL_FRACTION, v); }
     public String getCodec() { return get(Settings.CODEC); }

@@ -82,6 +82,11 @@ public final class Settings {
 
     // ---------------------------------------------------------------- rarely used
 
+    public static final Setting<Integer> EXPIRY_CLAIM_LEASE_SECONDS = add(
+            Setting.wholeNumber("expiryClaimLeaseSeconds", DEFAULT_EXPIRY_CLAIM_LEASE_SECONDS)
+            .unit("s").range(1, 24 * 3600)
+            .description("How long a node holds its claim on an expired session while its listeners run"));
+
     public static final Setting<String> KEY_PREFIX = add(Setting.text("keyPrefix", DEFAULT_KEY_PREFIX)
             .rule(p -> p.indexOf('{') < 0 && p.indexOf('}') < 0, "any text without '{' or '}', e.g. 'rs:'")
             .description("Prefix of every Redis key"));

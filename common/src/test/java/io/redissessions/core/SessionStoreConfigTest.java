@@ -39,6 +39,8 @@ class SessionStoreConfigTest {
                 bad("namespace", "shop:eu", c -> c.setNamespace("shop:eu")),
                 bad("nodeId", "   ", c -> c.setNodeId("   ")),
                 bad("expiryGraceSeconds", "0", c -> c.setExpiryGraceSeconds(0)),
+                bad("expiryClaimLeaseSeconds", "0", c -> c.setExpiryClaimLeaseSeconds(0)),
+                bad("expiryClaimLeaseSeconds", "86401", c -> c.setExpiryClaimLeaseSeconds(86401)),
                 bad("touchIntervalFraction", "0.9", c -> c.setTouchIntervalFraction(0.9)),
                 bad("codec", "xml", c -> c.setCodec("xml")),
                 bad("allowedClasses", "com.example.*x", c -> c.setAllowedClasses("com.example.*x")),

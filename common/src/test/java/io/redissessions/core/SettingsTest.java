@@ -49,7 +49,7 @@ class SettingsTest {
 
     @Test
     void theTableHoldsTheSettingsTheAdaptersHaveAlwaysHad() {
-        assertThat(Settings.all()).extracting(Setting::name).containsExactlyInAnyOrder(
+        assertThat(Settings.all()).extracting(Setting::name).contains(
                 "uri", "user", "password", "connectTimeoutMillis", "socketTimeoutMillis", "poolMaxTotal",
                 "poolMaxWaitMillis", "clientName", "tlsTrustStore", "tlsTrustStorePassword", "tlsKeyStore",
                 "tlsKeyStorePassword", "keyPrefix", "namespace", "nodeId", "expiryGraceSeconds",

@@ -255,7 +255,9 @@ public class RedisSessionCache extends AbstractSessionCache {
         ManagedSession session = here != null ? here : loadForListeners(id);
         boolean removed;
         try {
-            removed = getSessionDataStore().delete(id);
+            removed = getSessionDataStore() instanceof RedisSessionDataStore redis && redis.isClaimedHere(id)
+                    ? redis.finishClaim(id)
+                    : getSessionDataStore().delete(id);
         } catch (SessionStoreException e) {
             LOG.debug("redis-sessions: session {} could not be deleted now: {}", id, e.getMessage());
             return null;

@@ -74,7 +74,7 @@ public class RedisSessionData extends SessionData {
         long accessed = state.accessedMillis();
         RedisSessionData d = new RedisSessionData(service, state, contextPath, vhost,
                 parse(state.extra(X_LAST_ACCESSED), accessed), maxInactiveMs, loader);
-        d.setExpiry(state.expiryFieldMillis());
+        d.setExpiry(state.localExpiryMillis());
         d.setCookieSet(parse(state.extra(X_COOKIE_SET), 0));
         // Jetty takes lastSaved <= 0 for "new": a stored session was saved, at its last stored access at the latest
         d.setLastSaved(Math.max(1, Math.max(accessed, state.createdMillis())));

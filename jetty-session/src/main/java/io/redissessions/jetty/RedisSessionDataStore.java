@@ -294,6 +294,22 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         }
     }
 
+    /** Whether this node's last scavenge claimed this expired session and has not finished the claim. */
+    boolean isClaimedHere(String id) {
+        SessionService s = service;
+        return s != null && s.expiry().isClaimed(id);
+    }
+
+    /**
+     * Ends this node's claim on an expired session: deletes it unless it changed since the claim
+     * (then it goes back to the expiry index). Never throws.
+     *
+     * @return whether it was deleted, so that its listeners run here
+     */
+    boolean finishClaim(String id) {
+        return service().expiry().finish(id);
+    }
+
     @Override
     public boolean doExists(String id) throws Exception {
         SessionService s = service();
@@ -372,10 +388,11 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     }
 
     /**
-     * Redis removes every session key by itself (TTL = expiry + grace), in every namespace, and every
-     * scavenge claims this namespace's expired sessions. What is left to do is deleting, without
-     * listeners, this namespace's sessions that expired before {@code time} and were never claimed
-     * (nodes gone for that long, keys written without a TTL).
+     * Redis removes every session key by itself (TTL = expiry + grace), and every scavenge claims
+     * this namespace's sessions whose stored expiry has passed (a claim whose node died comes back
+     * after its lease). What is left for Jetty's sweep: deleting, without listeners, sessions whose
+     * stored expiry is before {@code time} and that were never claimed (no node ran a scavenge for
+     * that long, keys written without a TTL).
      */
     @Override
     public void doCleanOrphans(long time) {

@@ -7,8 +7,10 @@ import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.Settings;
 import io.redissessions.core.SettingsView;
 import io.redissessions.core.session.SessionService;
+import io.redissessions.core.store.IdsInShard;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
+import io.redissessions.core.store.SessionKeys;
 import io.redissessions.core.store.SessionState;
 import io.redissessions.core.store.StoreMetrics;
 import org.apache.catalina.Authenticator;
@@ -263,6 +265,22 @@ public class RedisSessionManager extends ManagerBase {
             scope.forget(this, session.getIdInternal());
         }
         super.remove(session, update);
+    }
+
+    /**
+     * A new id for a session whose id changes (login): one in the old id's shard, so that the store
+     * renames the session in one atomic script ({@link RedisSessionStore#changeId}).
+     */
+    @Override
+    public String rotateSessionId(Session session) {
+        String oldId = session.getIdInternal();
+        if (!(session instanceof RedisSession) || oldId == null) {
+            return super.rotateSessionId(session);
+        }
+        String newId = IdsInShard.generate(this::generateSessionId, RedisSessionManager::clusterId,
+                SessionKeys.shardOf(clusterId(oldId)));
+        changeSessionId(session, newId, true, true);
+        return newId;
     }
 
     @Override

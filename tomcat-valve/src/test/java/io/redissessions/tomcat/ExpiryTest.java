@@ -1,6 +1,9 @@
 package io.redissessions.tomcat;
 
+import io.redissessions.core.store.RedisSessionStore;
+import io.redissessions.core.store.StoredSession;
 import io.redissessions.testing.MutableClock;
+import io.redissessions.testing.Poll;
 import io.redissessions.tomcat.testapp.SessionEvents;
 import io.redissessions.tomcat.testapp.Tracked;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Expiry is decided by what Redis holds, and each expired session's listeners run once across
- * the cluster. The nodes share a clock that the test moves; the background work that Tomcat's
- * thread runs every few seconds is called directly.
+ * Expiry is decided by what Redis holds, on Redis's clock, and each expired session's listeners
+ * run once across the cluster. Sessions expire for real, in a second or two of Redis's time (the
+ * nodes' clocks cannot make them expire); the background work that Tomcat's thread runs every few
+ * seconds is called directly.
  */
 class ExpiryTest extends NodesTestBase {
 
@@ -31,23 +35,39 @@ class ExpiryTest extends NodesTestBase {
         return started(node(name).clock(clock).start());
     }
 
+    private static StoredSession stored(TomcatNode node, String id) {
+        return node.contextManager().store().load(RedisSessionManager.clusterId(id));
+    }
+
+    /** Waits until Redis's clock has passed the stored expiry of these sessions. */
+    private static void awaitExpiredInRedis(TomcatNode node, List<String> ids) {
+        Poll.until(Duration.ofSeconds(30), "the sessions expire by Redis's clock", () -> ids.stream()
+                .map(id -> stored(node, id)).allMatch(s -> s == null || s.isExpired()));
+    }
+
     @Test
     void sessionKeptAliveByRequestsToOneNodeIsNeverExpiredByAnIdleNode() {
         TomcatNode a = startNode("a");
         TomcatNode idle = startNode("idle");
         Browser browser = new Browser(a);
-        String id = browser.body("/s?op=maxInactive&value=60");
-        browser.body("/s?op=set&name=user&value=alice");
+        String id = browser.body("/s?op=set&name=user&value=alice");
+        browser.body("/s?op=maxInactive&value=2"); // touch interval: 0.2 s
+        RedisSessionStore store = a.contextManager().store();
+        long firstExpiry = stored(a, id).expiryMillis();
 
-        for (int i = 0; i < 5; i++) {
-            clock.advance(Duration.ofSeconds(40));
+        for (int i = 0; i < 2; i++) {
+            long lastSave = stored(a, id).expiryMillis() - 2_000;
+            Poll.until(Duration.ofSeconds(30), "a second of Redis's time since the last save",
+                    () -> store.load(RedisSessionManager.clusterId(id)).redisTimeMillis() >= lastSave + 1_000);
             assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
             idle.backgroundProcess();
             a.backgroundProcess();
         }
+        assertThat(stored(a, id).redisTimeMillis()).as("kept alive past its first expiry")
+                .isGreaterThanOrEqualTo(firstExpiry);
         assertThat(SessionEvents.destroyed(id)).isZero();
 
-        clock.advance(Duration.ofSeconds(61));
+        awaitExpiredInRedis(a, List.of(id));
         idle.backgroundProcess();
         a.backgroundProcess();
         assertThat(SessionEvents.destroyed(id)).isEqualTo(1);
@@ -65,13 +85,13 @@ class ExpiryTest extends NodesTestBase {
         for (int i = 0; i < 6; i++) {
             Browser browser = new Browser(a, b, c);
             String label = namespace + "-" + i;
-            ids.add(browser.body("/s?op=maxInactive&value=120"));
             browser.body("/s?op=tracked&name=tracked&value=" + label);
             browser.body("/s?op=set&name=user&value=user" + i);
+            ids.add(browser.body("/s?op=maxInactive&value=1"));
             labels.add(label);
         }
 
-        clock.advance(Duration.ofSeconds(121));
+        awaitExpiredInRedis(a, ids);
         List<CompletableFuture<Void>> runs = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             for (TomcatNode n : List.of(a, b, c)) {
@@ -96,12 +116,11 @@ class ExpiryTest extends NodesTestBase {
         TomcatNode b = startNode("b");
         Browser shortLived = new Browser(a, b);
         Browser longLived = new Browser(a, b);
-        String shortId = shortLived.body("/s?op=maxInactive&value=30");
+        String shortId = shortLived.body("/s?op=maxInactive&value=1");
         String longId = longLived.body("/s?op=set&name=user&value=bob"); // the context's 30 minutes
         assertThat(longLived.body("/s?op=getMaxInactive")).isEqualTo("1800");
-        assertThat(shortLived.body("/s?op=getMaxInactive")).isEqualTo("30");
 
-        clock.advance(Duration.ofSeconds(31));
+        awaitExpiredInRedis(b, List.of(shortId));
         b.backgroundProcess();
 
         assertThat(SessionEvents.destroyed(shortId)).isEqualTo(1);
@@ -127,6 +146,7 @@ class ExpiryTest extends NodesTestBase {
 
         assertThat(SessionEvents.destroyed(zeroId)).isZero();
         assertThat(SessionEvents.destroyed(negativeId)).isZero();
+        assertThat(stored(a, zeroId).remainingMillis()).isEqualTo(Long.MAX_VALUE);
         assertThat(zero.body("/s?op=get&name=user")).isEqualTo("z");
         assertThat(negative.body("/s?op=get&name=user")).isEqualTo("n");
     }
@@ -136,12 +156,28 @@ class ExpiryTest extends NodesTestBase {
         TomcatNode a = startNode("a");
         TomcatNode b = startNode("b");
         Browser browser = new Browser(a, b);
-        browser.body("/s?op=maxInactive&value=60");
         browser.body("/s?op=set&name=user&value=alice");
+        String id = browser.body("/s?op=maxInactive&value=1");
 
-        clock.advance(Duration.ofSeconds(61));
+        awaitExpiredInRedis(a, List.of(id));
 
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("no-session");
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("no-session");
+    }
+
+    @Test
+    void nodeWhoseClockRunsFiveMinutesFastNeitherExpiresNorDestroysASessionWithTimeLeft() {
+        TomcatNode a = startNode("a");
+        MutableClock fastClock = new MutableClock(clock.millis() + Duration.ofMinutes(5).toMillis());
+        TomcatNode fast = started(node("fast").clock(fastClock).start());
+        Browser browser = new Browser(a, fast);
+        browser.body(a, "/s?op=set&name=user&value=alice");
+        String id = browser.body(a, "/s?op=maxInactive&value=180"); // 3 minutes left
+
+        fast.backgroundProcess();
+        assertThat(SessionEvents.destroyed(id)).isZero();
+        assertThat(browser.body(fast, "/s?op=get&name=user")).isEqualTo("alice");
+        browser.body(fast, "/s?op=set&name=user&value=bob");
+        assertThat(browser.body(a, "/s?op=get&name=user")).isEqualTo("bob");
     }
 }

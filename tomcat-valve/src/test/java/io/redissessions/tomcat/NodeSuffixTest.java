@@ -1,6 +1,8 @@
 package io.redissessions.tomcat;
 
+import io.redissessions.core.store.StoredSession;
 import io.redissessions.testing.MutableClock;
+import io.redissessions.testing.Poll;
 import io.redissessions.tomcat.testapp.SessionEvents;
 import org.apache.catalina.Engine;
 import org.junit.jupiter.api.Test;
@@ -128,10 +130,13 @@ class NodeSuffixTest extends NodesTestBase {
         TomcatNode t1 = startWithRoute("t1", "t1", clock);
         TomcatNode t2 = startWithRoute("t2", "t2", clock);
         Browser browser = new Browser(t1);
-        String id = browser.body(t1, "/s?op=maxInactive&value=60");
+        String id = browser.body(t1, "/s?op=maxInactive&value=1");
         String clusterId = RedisSessionManager.clusterId(id);
 
-        clock.advance(Duration.ofSeconds(61));
+        Poll.until(Duration.ofSeconds(30), "the session expires by Redis's clock", () -> {
+            StoredSession s = t2.contextManager().store().load(clusterId);
+            return s == null || s.isExpired();
+        });
         t2.backgroundProcess();
         t1.backgroundProcess();
 

@@ -161,8 +161,9 @@ class SessionSharingTest extends NodesTestBase {
         browser.body("/s?op=set&name=user&value=carol");
         CommandStats afterChange = CommandStats.read(redis);
 
-        assertThat(afterRead.minus(before)).containsExactlyEntriesOf(java.util.Map.of("hgetall", 1L));
-        assertThat(afterChange.minus(afterRead)).containsEntry("hgetall", 1L).containsEntry("evalsha", 1L)
+        // a read is one script (Redis's clock and the hash); Redis counts what it runs inside itself too
+        assertThat(afterRead.minus(before)).isEqualTo(java.util.Map.of("evalsha", 1L, "time", 1L, "hgetall", 1L));
+        assertThat(afterChange.minus(afterRead)).containsEntry("hgetall", 1L).containsEntry("evalsha", 2L)
                 .doesNotContainKeys("eval", "multi", "exec");
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.lang.ref.SoftReference;
@@ -26,6 +27,10 @@ import java.util.WeakHashMap;
  * beans; the natural JSON types (String, Boolean, Integer, Double) need none. Type ids are
  * checked by name before anything is loaded, generic ids ({@code List<X>}) are refused, and
  * classes are loaded only through the class loader given to {@link #decode}.
+ *
+ * <p>Map entries are written sorted by key, so that equal maps give equal bytes whatever their
+ * iteration order (a map whose keys cannot be compared with each other is written as it
+ * iterates). Sets are written in iteration order.
  *
  * <p>Known losses: map keys come back as strings unless the declared type of a bean's property
  * says otherwise; unmodifiable lists from {@code List.of} come back modifiable (equal content);
@@ -60,9 +65,17 @@ public final class JsonCodec implements AttributeCodec {
 
     @Override
     public byte[] encode(String attributeName, Object value) {
+        Mappers m = mappersFor(defaultLoader());
         try {
-            return mappersFor(defaultLoader()).writer.writeValueAsBytes(value);
+            return m.writer.writeValueAsBytes(value);
         } catch (Exception e) {
+            if (hasCause(e, ClassCastException.class)) {
+                try {
+                    return m.unsortedWriter.writeValueAsBytes(value); // keys of kinds that do not compare
+                } catch (Exception again) {
+                    throw encodingFailure(attributeName, value, again);
+                }
+            }
             throw encodingFailure(attributeName, value, e);
         }
     }
@@ -103,6 +116,9 @@ public final class JsonCodec implements AttributeCodec {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE)
+                // Equal maps give equal bytes: a read attribute is written back when its bytes change.
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .disable(SerializationFeature.FAIL_ON_ORDER_MAP_BY_INCOMPARABLE_KEY)
                 // NaN and infinities as JSON tokens, so that they come back as Double.
                 .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -144,6 +160,15 @@ public final class JsonCodec implements AttributeCodec {
         return m.length() <= 240 ? m : m.substring(0, 240) + "...";
     }
 
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ClassLoader defaultLoader() {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : JsonCodec.class.getClassLoader();
@@ -153,10 +178,12 @@ public final class JsonCodec implements AttributeCodec {
     private static final class Mappers {
         final ObjectReader reader;
         final ObjectWriter writer;
+        final ObjectWriter unsortedWriter;
 
         Mappers(JsonMapper mapper) {
             this.reader = mapper.readerFor(Object.class);
             this.writer = mapper.writerFor(Object.class);
+            this.unsortedWriter = writer.without(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         }
     }
 }

@@ -3,27 +3,32 @@ package io.redissessions.core.session;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.StoreLog;
+import io.redissessions.core.store.Claim;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.SessionState;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * The expiry side of the policy, the same for both containers: claims sessions whose stored
- * expiry has passed from the store's expiry index (each one is handed to exactly one claimer in
- * the cluster), opens each one for its listeners, and deletes it afterwards. Tomcat runs a whole
- * {@link #expirePass pass} from its background thread; Jetty takes the ids of a
- * {@link #claimPass pass} for its scavenger and then {@link #openClaimed opens} and
- * {@link #finish finishes} each one as Jetty expires it.
+ * expiry has passed by Redis's clock from the store's expiry index, opens each one for its
+ * listeners, and finishes the claim afterwards (the session is deleted then). A claim is a lease
+ * ({@code expiryClaimLeaseSeconds}): while it runs no other node gets the session; a node that
+ * dies, or whose pass breaks off, before it finishes a claim loses it when the lease runs out, and
+ * the next pass of any node claims the session again. Tomcat runs a whole {@link #expirePass pass}
+ * from its background thread; Jetty takes the ids of a {@link #claimPass pass} for its scavenger
+ * and then {@link #openClaimed opens} and {@link #finish finishes} each one as Jetty expires it.
  *
  * <p>Limits: {@value #BATCH} sessions per claim call, at most {@value #MAX_PER_PASS} per pass (the
  * rest wait for the next pass). A failure of one session (unreadable data, a listener that throws)
- * costs that session only; a failure of Redis ends the pass, which the next one retries. Every
- * completed pass is counted ({@code expiryPasses}), so tests can wait for one instead of
- * sleeping.
+ * costs that session only; a shard of the index that fails costs the other shards nothing; a
+ * failure of Redis ends the pass, which the next one retries. Every completed pass is counted
+ * ({@code expiryPasses}), so tests can wait for one instead of sleeping.
  */
 public final class ExpiryClaims {
 
@@ -35,6 +40,8 @@ public final class ExpiryClaims {
     private final SessionService service;
     private final RedisSessionStore store;
     private final StoreLog log;
+    /** Claims handed out by {@link #claimPass} and not finished yet, by session id. */
+    private final Map<String, Claim> pending = new ConcurrentHashMap<>();
 
     ExpiryClaims(SessionService service) {
         this.service = Objects.requireNonNull(service, "service");
@@ -45,23 +52,22 @@ public final class ExpiryClaims {
     /**
      * One pass for a container that fires listeners right away: claims expired sessions in
      * batches, hands each one that can still be read to {@code fireListeners} (on this thread),
-     * then deletes it. Never throws.
+     * then finishes its claim (the session is deleted unless it changed meanwhile). Never throws.
      *
-     * @return how many sessions this pass expired
+     * @return how many sessions this pass claimed
      */
     public int expirePass(Consumer<SessionState> fireListeners) {
         int expired = 0;
         try {
-            List<String> batch;
+            List<Claim> batch;
             do {
-                batch = store.claimExpired(Math.min(BATCH, MAX_PER_PASS - expired));
-                service.availability().succeeded();
-                for (String id : batch) {
-                    SessionState state = openClaimed(id);
+                batch = claimBatch(Math.min(BATCH, MAX_PER_PASS - expired));
+                for (Claim claim : batch) {
+                    SessionState state = open(claim);
                     if (state != null) {
                         runListeners(state, fireListeners);
                     }
-                    finish(id);
+                    finish(claim);
                     expired++;
                 }
             } while (batch.size() == BATCH && expired < MAX_PER_PASS);
@@ -75,22 +81,40 @@ public final class ExpiryClaims {
     /**
      * One pass for a container that expires the sessions itself later: claims up to
      * {@value #MAX_PER_PASS} expired sessions and returns their ids. Each one must then be
-     * {@link #openClaimed opened} for its listeners and {@link #finish finished}. Never throws.
+     * {@link #openClaimed opened} for its listeners and {@link #finish finished} within the lease.
+     * Never throws.
      */
     public List<String> claimPass() {
         List<String> all = new ArrayList<>();
         try {
-            List<String> batch;
+            List<Claim> batch;
             do {
-                batch = store.claimExpired(Math.min(BATCH, MAX_PER_PASS - all.size()));
-                service.availability().succeeded();
-                all.addAll(batch);
+                batch = claimBatch(Math.min(BATCH, MAX_PER_PASS - all.size()));
+                for (Claim claim : batch) {
+                    pending.put(claim.id(), claim);
+                    all.add(claim.id());
+                }
             } while (batch.size() == BATCH && all.size() < MAX_PER_PASS);
             store.metrics().expiryPass();
         } catch (SessionStoreException e) {
             claimFailed(e);
         }
         return all;
+    }
+
+    /** Whether this node holds an unfinished claim on the session (from {@link #claimPass}). */
+    public boolean isClaimed(String id) {
+        return pending.containsKey(id);
+    }
+
+    private List<Claim> claimBatch(int max) {
+        List<Claim> batch = store.claimExpired(max, (shard, e) -> {
+            service.availability().failed(e, "claim expired sessions of shard " + shard);
+            log.warn("redis-sessions: cannot claim expired sessions of shard " + shard + " of namespace '"
+                    + service.namespace() + "' now, the next pass retries: " + e.getMessage());
+        });
+        service.availability().succeeded();
+        return batch;
     }
 
     /**
@@ -101,8 +125,14 @@ public final class ExpiryClaims {
      * @throws SessionStoreException Redis cannot be used now: the caller retries later
      */
     public SessionState openClaimed(String id) {
+        Claim claim = pending.get(id);
+        return open(claim != null ? claim : new Claim(id, -1, 0));
+    }
+
+    private SessionState open(Claim claim) {
+        String id = claim.id();
         try {
-            SessionState state = store.openClaimed(id);
+            SessionState state = store.openClaimed(claim);
             service.availability().succeeded();
             return state;
         } catch (SessionStoreException e) {
@@ -116,12 +146,20 @@ public final class ExpiryClaims {
     }
 
     /**
-     * Deletes a claimed session once its listeners have run. Never throws: a session that cannot
-     * be deleted now is removed by Redis when its grace period ends.
+     * Finishes this node's claim on a session once its listeners have run: the session is deleted
+     * if it is still expired by Redis's clock and unchanged since the claim, else it goes back to
+     * the expiry index. Without a claim of this node (e.g. Jetty expiring a session its own cache
+     * found expired), the session is deleted. Never throws: a claim that cannot be finished now
+     * runs out and is claimed again; a session that is never finished is removed by Redis when its
+     * grace period ends.
      *
-     * @return whether it was deleted now
+     * @return whether the session was deleted now
      */
     public boolean finish(String id) {
+        Claim claim = pending.remove(id);
+        if (claim != null) {
+            return finish(claim);
+        }
         try {
             boolean deleted = store.delete(id);
             service.availability().succeeded();
@@ -132,33 +170,35 @@ public final class ExpiryClaims {
         }
     }
 
+    private boolean finish(Claim claim) {
+        try {
+            boolean deleted = store.finishClaim(claim);
+            service.availability().succeeded();
+            return deleted;
+        } catch (SessionStoreException e) {
+            service.availability().failed(e, "finish the claim of expired session " + SessionIds.fingerprint(claim.id()));
+            return false;
+        }
+    }
+
     /**
      * Deletes, without listeners, the sessions whose stored expiry is at or before
-     * {@code cutoffMillis} and that no pass has claimed: Jetty's orphan sweep, for sessions left by
-     * nodes that were gone for longer than the cut-off allows, or written without a TTL. At most
+     * {@code cutoffMillis} and that no pass has claimed: a sweep for sessions left when no node ran
+     * a pass for longer than the cut-off allows, or written without a TTL (Jetty's orphan sweep).
+     * The cut-off is compared with the stored expiry, on Redis's clock. At most
      * {@value #MAX_PER_PASS} per call. Never throws.
      *
      * @return how many were deleted
      */
     public int dropExpiredBefore(long cutoffMillis) {
-        int claimed = 0;
-        int dropped = 0;
         try {
-            List<String> batch;
-            do {
-                batch = store.claimExpired(Math.min(BATCH, MAX_PER_PASS - claimed), cutoffMillis);
-                service.availability().succeeded();
-                claimed += batch.size();
-                for (String id : batch) {
-                    if (finish(id)) {
-                        dropped++;
-                    }
-                }
-            } while (batch.size() == BATCH && claimed < MAX_PER_PASS);
+            int dropped = store.dropExpiredBefore(cutoffMillis, MAX_PER_PASS);
+            service.availability().succeeded();
+            return dropped;
         } catch (SessionStoreException e) {
             claimFailed(e);
+            return 0;
         }
-        return dropped;
     }
 
     private void runListeners(SessionState state, Consumer<SessionState> fireListeners) {

@@ -122,7 +122,7 @@ public final class SessionService implements AutoCloseable {
      */
     public SessionState openIncludingExpired(String id) {
         try {
-            SessionState state = store.openClaimed(id);
+            SessionState state = store.openIncludingExpired(id);
             availability.succeeded();
             return state;
         } catch (SessionStoreException e) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@link Kind#DATA} only for what proves the stored data bad: a {@code WRONGTYPE} reply (the
- *       key holds something that is not a session hash), also when a script ran into it.</li>
+ *       key holds something that is not a session hash), or a counter field that is not a number
+ *       ({@code ERR hash value is not an integer}), also when a script ran into it.</li>
  *   <li>{@link Kind#REJECTED} for a runtime error of one of our scripts ({@code ERR user_script:<line>:
  *       ...}): it failed on this operation's data or arguments; Redis is fine and retrying does not
  *       help. Not a proof that the stored data is bad either (it may be our script, or a forged
@@ -62,7 +63,7 @@ public final class RedisFailures {
         if (reply == null) {
             return Kind.UNAVAILABLE;
         }
-        if (reply.startsWith("WRONGTYPE")) {
+        if (reply.startsWith("WRONGTYPE") || reply.startsWith("ERR hash value is not an integer")) {
             return Kind.DATA;
         }
         if (SCRIPT_RUNTIME_ERROR.matcher(reply).find()) {

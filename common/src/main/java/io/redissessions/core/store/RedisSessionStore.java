@@ -14,26 +14,30 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * The container-neutral session store: wire format 1 on Redis (docs/wire-format.md).
  *
  * <ul>
- *   <li>{@link #load} is one round trip (HGETALL); attributes stay encoded.</li>
+ *   <li>{@link #load} is one round trip (a script: TIME and HGETALL); attributes stay encoded.</li>
  *   <li>{@link #save} is one round trip: one Lua script sets and deletes the changed fields,
  *       bumps the write counter, sets the key's expiry and the expiry index entry, and refuses
  *       to re-create a session that another node deleted.</li>
- *   <li>{@link #claimExpired} hands each expired session to exactly one caller across nodes.</li>
+ *   <li>{@link #claimExpired} leases each expired session to one caller across nodes at a time;
+ *       {@link #finishClaim} ends the lease by deleting the session.</li>
+ *   <li>Expiry is decided by Redis's clock (TIME inside the scripts), never by a node's: a node's
+ *       clock only measures how long ago its own request accessed the session.</li>
  * </ul>
  *
  * Thread-safe. Redis failures surface as {@link SessionStoreException}; every call is bounded by
@@ -55,14 +59,12 @@ public class RedisSessionStore implements AutoCloseable {
         REFUSED
     }
 
+    private static final LuaScript LOAD = LuaScript.load("load.lua");
     private static final LuaScript SAVE = LuaScript.load("save.lua");
     private static final LuaScript DELETE = LuaScript.load("delete.lua");
-    private static final LuaScript CLAIM = LuaScript.load("claim.lua");
+    private static final LuaScript EXISTS = LuaScript.load("exists.lua");
     private static final LuaScript RENAME = LuaScript.load("rename.lua");
-    private static final LuaScript DUMP = LuaScript.load("dump.lua");
-    private static final LuaScript RESTORE = LuaScript.load("restore.lua");
-
-    private static final byte[] EXPIRY_FIELD = bytes(Fields.EXPIRY);
+    private static final LuaScript FINISH = LuaScript.load("finish.lua");
 
     private final RedisConnector connector;
     private final SessionKeys keys;
@@ -72,6 +74,7 @@ public class RedisSessionStore implements AutoCloseable {
     private final double touchIntervalFraction;
     private final String nodeId;
     private final StoreMetrics metrics = new StoreMetrics();
+    private final ExpiryClaimer claimer;
     private final StoreLog log;
 
     /**
@@ -101,6 +104,7 @@ public class RedisSessionStore implements AutoCloseable {
         this.graceMillis = config.getExpiryGraceSeconds() * 1000L;
         this.touchIntervalFraction = config.getTouchIntervalFraction();
         this.nodeId = config.effectiveNodeId();
+        this.claimer = new ExpiryClaimer(this, config.getExpiryClaimLeaseSeconds() * 1000L);
     }
 
     public SessionKeys keys() { return keys; }
@@ -123,10 +127,10 @@ public class RedisSessionStore implements AutoCloseable {
         return SessionState.create(this, id, createdMillis, accessedMillis, maxInactiveSeconds);
     }
 
-    /** Loads a session as tracked state, or null if absent or expired. One round trip. */
+    /** Loads a session as tracked state, or null if absent or expired by Redis's clock. One round trip. */
     public SessionState open(String id) {
         StoredSession stored = load(id);
-        if (stored == null || stored.isExpiredAt(clock.millis())) {
+        if (stored == null || stored.isExpired()) {
             return null;
         }
         return SessionState.load(this, stored);
@@ -135,9 +139,18 @@ public class RedisSessionStore implements AutoCloseable {
     /**
      * Opens a session that this node took with {@link #claimExpired}, although its stored expiry
      * has passed, so that the container can run its listeners on its attributes before
-     * {@link #delete}. Null if it is gone. One round trip.
+     * {@link #finishClaim}. Null if it is gone. One round trip.
      */
-    public SessionState openClaimed(String id) {
+    public SessionState openClaimed(Claim claim) {
+        return openIncludingExpired(claim.id());
+    }
+
+    /**
+     * Opens a session whether or not its stored expiry has passed (its grace period keeps it
+     * readable): for a container whose own cache decides what an expired session means. Null if
+     * it is gone. One round trip.
+     */
+    public SessionState openIncludingExpired(String id) {
         StoredSession stored = load(id);
         return stored == null ? null : SessionState.load(this, stored);
     }
@@ -145,76 +158,49 @@ public class RedisSessionStore implements AutoCloseable {
     // ------------------------------------------------------------------ I/O
 
     /**
-     * Reads a session in one round trip. Returns null when there is none; an expired session that
-     * is still readable (grace period) is returned, see {@link StoredSession#isExpiredAt}.
+     * Reads a session, with Redis's clock, in one round trip (one script: TIME and HGETALL).
+     * Returns null when there is none; an expired session that is still readable (grace period)
+     * is returned, see {@link StoredSession#isExpired}.
      */
     public StoredSession load(String id) {
-        Map<byte[], byte[]> raw = read("load session " + SessionIds.fingerprint(id), j -> j.hgetAll(bytes(keys.sessionKey(id))));
-        if (raw == null || raw.isEmpty()) {
+        long readAt = clock.millis();
+        Object r = readScript("load session " + SessionIds.fingerprint(id), LOAD, List.of(bytes(keys.sessionKey(id))), List.of());
+        List<?> reply = r instanceof List<?> l ? l : List.of();
+        List<?> hash = reply.size() == 2 && reply.get(1) instanceof List<?> h ? h : List.of();
+        if (hash.isEmpty()) {
             metrics.load(false, 0);
             return null;
         }
-        StoredSession s = decodeHash(id, raw);
+        StoredSession s = StoredSession.fromHash(id, hash, (Long) reply.get(0), readAt);
         metrics.load(true, s.sizeBytes());
         return s;
     }
 
-    private static StoredSession decodeHash(String id, Map<byte[], byte[]> raw) {
-        long created = 0;
-        long accessed = 0;
-        int maxInactive = 0;
-        long expiry = 0;
-        long version = 0;
-        String node = null;
-        Map<String, String> extras = new HashMap<>();
-        Map<String, byte[]> attributes = new HashMap<>();
-        long size = 0;
-        for (Map.Entry<byte[], byte[]> e : raw.entrySet()) {
-            String field = new String(e.getKey(), StandardCharsets.UTF_8);
-            byte[] value = e.getValue();
-            size += e.getKey().length + value.length;
-            if (field.startsWith(Fields.ATTRIBUTE_PREFIX)) {
-                attributes.put(field.substring(Fields.ATTRIBUTE_PREFIX.length()), value);
-                continue;
-            }
-            String text = new String(value, StandardCharsets.UTF_8);
-            switch (field) {
-                case Fields.CREATED -> created = parseLong(text);
-                case Fields.ACCESSED -> accessed = parseLong(text);
-                case Fields.MAX_INACTIVE -> maxInactive = (int) parseLong(text);
-                case Fields.EXPIRY -> expiry = parseLong(text);
-                case Fields.VERSION -> version = parseLong(text);
-                case Fields.NODE -> node = text;
-                default -> {
-                    if (field.startsWith(Fields.EXTRA_PREFIX)) {
-                        extras.put(field.substring(Fields.EXTRA_PREFIX.length()), text);
-                    }
-                }
-            }
-        }
-        return new StoredSession(id, created, accessed, maxInactive, expiry, node, version, extras, attributes, size);
-    }
-
-    private static long parseLong(String text) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     /** Saves in one round trip; see {@link SaveResult}. */
     public SaveResult save(SessionUpdate update) {
+        return write(update).result();
+    }
+
+    /** What a save did: its result and, when saved, the values it stored (Redis's clock for expiry). */
+    record SaveOutcome(SaveResult result, long version, long expiryMillis, long accessedMillis,
+                       long clockOffsetMillis) {
+    }
+
+    /** Metadata the save script writes itself (expiry on Redis's clock, never moving back). */
+    private static final Set<String> SCRIPT_WRITES = Set.of(Fields.ACCESSED, Fields.EXPIRY, Fields.MAX_INACTIVE);
+
+    SaveOutcome write(SessionUpdate update) {
         String id = update.id();
         long now = clock.millis();
-        long expireAt = update.expiryMillis() > 0 ? update.expiryMillis() + graceMillis : 0;
-        List<byte[]> args = new ArrayList<>(8 + 2 * update.fields().size() + update.removedFields().size());
+        List<byte[]> args = new ArrayList<>(10 + 2 * update.fields().size() + update.removedFields().size());
         args.add(bytes(update.isCreate() ? "c" : "u"));
         args.add(bytes(id));
-        args.add(bytes(Long.toString(now)));
-        args.add(bytes(Long.toString(update.expiryMillis())));
-        args.add(bytes(Long.toString(expireAt)));
-        Map<String, byte[]> fields = new java.util.LinkedHashMap<>(update.fields());
+        args.add(bytes(Long.toString(update.accessedMillis())));
+        args.add(bytes(Integer.toString(update.maxInactiveSeconds())));
+        args.add(bytes(update.expiryMillis() > 0 ? Long.toString(update.expiryMillis() - now) : ""));
+        args.add(bytes(Long.toString(graceMillis)));
+        Map<String, byte[]> fields = new LinkedHashMap<>(update.fields());
+        fields.keySet().removeAll(SCRIPT_WRITES);
         if (update.isCreate()) {
             fields.putIfAbsent(Fields.FORMAT, bytes(Fields.FORMAT_VERSION));
         }
@@ -233,71 +219,50 @@ public class RedisSessionStore implements AutoCloseable {
         }
         List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)));
         Object result = script("save session " + SessionIds.fingerprint(id), SAVE, k, args);
-        long code = result instanceof Long l ? l : -1;
-        if (code > 0) {
+        if (result instanceof List<?> written && written.size() == 4) {
             metrics.save(size);
-            return SaveResult.SAVED;
+            return new SaveOutcome(SaveResult.SAVED, (Long) written.get(0), (Long) written.get(1),
+                    (Long) written.get(2), (Long) written.get(3) - now);
         }
         metrics.saveConflict();
-        return code == -2 ? SaveResult.EXPIRED : code == -3 ? SaveResult.ID_TAKEN : SaveResult.GONE;
+        long code = result instanceof Long l ? l : -1;
+        SaveResult r = code == -2 ? SaveResult.EXPIRED : code == -3 ? SaveResult.ID_TAKEN : SaveResult.GONE;
+        return new SaveOutcome(r, 0, 0, 0, 0);
     }
 
-    /** Deletes a session and its index entry. Returns whether it existed. One round trip. */
+    /** Deletes a session, its index entry and any claim on it. Returns whether it existed. One round trip. */
     public boolean delete(String id) {
-        List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)));
+        int shard = SessionKeys.shardOf(id);
+        List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKey(shard)), bytes(keys.claimedKey(shard)));
         Object r = script("delete session " + SessionIds.fingerprint(id), DELETE, k, List.of(bytes(id)));
         metrics.delete();
         return r instanceof Long l && l > 0;
     }
 
-    /** Whether a session exists and has not expired, by what is stored. One round trip. */
+    /** Whether a session exists and has not expired by Redis's clock. One round trip. */
     public boolean exists(String id) {
-        byte[] expiry = read("check session " + SessionIds.fingerprint(id), j -> j.hget(bytes(keys.sessionKey(id)), EXPIRY_FIELD));
-        if (expiry == null) {
-            return false;
-        }
-        long e = parseLong(new String(expiry, StandardCharsets.UTF_8));
-        return e <= 0 || e > clock.millis();
+        Object r = readScript("check session " + SessionIds.fingerprint(id), EXISTS, List.of(bytes(keys.sessionKey(id))), List.of());
+        return r instanceof Long l && l == 1;
     }
 
     /**
-     * Gives a session a new id, keeping its data, TTL and expiry. Atomic where one script may
-     * touch both keys; on Redis Cluster with different slots it copies (DUMP/RESTORE with the
-     * remaining TTL) and then deletes the old key, three round trips.
+     * Gives a session a new id, keeping its data, TTL and expiry: one atomic script, on every
+     * topology. The new id must be in the old id's shard (make it with
+     * {@link IdsInShard#generate}), so that both keys share one Cluster slot.
      *
-     * @return true if renamed; false if the old session does not exist
+     * @return true if renamed; false if the old session does not exist or has expired
+     * @throws IllegalArgumentException if the new id is in another shard
      * @throws SessionStoreException if the new id is taken
      */
     public boolean changeId(String oldId, String newId) {
-        String oldKey = keys.sessionKey(oldId);
-        String newKey = keys.sessionKey(newId);
-        String oldIndex = keys.indexKeyFor(oldId);
-        String newIndex = keys.indexKeyFor(newId);
-        boolean oneScript = !connector.isCluster()
-                || JedisClusterCRC16.getSlot(oldKey) == JedisClusterCRC16.getSlot(newKey);
-        if (oneScript) {
-            List<byte[]> k = List.of(bytes(oldKey), bytes(newKey), bytes(oldIndex), bytes(newIndex));
-            Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RENAME, k, List.of(bytes(oldId), bytes(newId)));
-            return renameResult(r, newId);
+        int shard = SessionKeys.shardOf(oldId);
+        if (SessionKeys.shardOf(newId) != shard) {
+            throw new IllegalArgumentException("redis-sessions: cannot change a session id to an id of another shard ("
+                    + SessionKeys.shardOf(newId) + " instead of " + shard + "): the new id must be in the old id's "
+                    + "shard, so that the change is one atomic script; make it with IdsInShard.generate");
         }
-        Object dumped = script("change the id of session " + SessionIds.fingerprint(oldId), DUMP, List.of(bytes(oldKey), bytes(oldIndex)),
-                List.of(bytes(oldId)));
-        if (!(dumped instanceof List<?> parts) || parts.size() < 3) {
-            return false;
-        }
-        byte[] dump = (byte[]) parts.get(0);
-        long pttl = parts.get(1) instanceof Long l ? l : 0;
-        byte[] score = parts.get(2) instanceof byte[] b ? b : new byte[0];
-        Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RESTORE, List.of(bytes(newKey), bytes(newIndex)),
-                List.of(bytes(newId), dump, bytes(Long.toString(pttl)), score));
-        boolean done = renameResult(r, newId);
-        if (done) {
-            delete(oldId);
-        }
-        return done;
-    }
-
-    private static boolean renameResult(Object r, String newId) {
+        List<byte[]> k = List.of(bytes(keys.sessionKey(oldId)), bytes(keys.sessionKey(newId)), bytes(keys.indexKey(shard)));
+        Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RENAME, k, List.of(bytes(oldId), bytes(newId)));
         long code = r instanceof Long l ? l : 0;
         if (code == -3) {
             throw new SessionStoreException(SessionStoreException.Kind.REJECTED,
@@ -307,34 +272,68 @@ public class RedisSessionStore implements AutoCloseable {
     }
 
     /**
-     * Claims up to {@code max} sessions whose stored expiry has passed. Each expired session is
-     * returned to exactly one caller across all nodes; its data stays readable (the key TTL
-     * includes the grace period) until the claimer deletes it. One round trip per shard.
+     * Claims up to {@code max} sessions whose stored expiry has passed by Redis's clock, as leases
+     * (see {@link Claim}): each expired session goes to one caller across all nodes at a time, and
+     * comes back to the next pass when its claimer does not {@link #finishClaim finish} within
+     * {@code expiryClaimLeaseSeconds}. Two round trips per shard that has candidates, one per
+     * shard that has none.
+     *
+     * <p>A shard that fails costs the others nothing: the pass goes on, and shard failures are
+     * logged. When every shard tried failed, the first failure is thrown (the others suppressed).
      */
-    public List<String> claimExpired(int max) {
-        return claimExpired(max, clock.millis());
+    public List<Claim> claimExpired(int max) {
+        return claimExpired(max, (shard, e) -> log.warn("redis-sessions: cannot claim expired sessions of shard "
+                + shard + " of namespace '" + keys.namespace() + "' now, the next pass retries: " + e.getMessage()));
     }
 
     /**
-     * Like {@link #claimExpired(int)}, but claims only sessions whose stored expiry is at or
-     * before {@code now} (a cut-off in the past claims only sessions expired long ago).
+     * Like {@link #claimExpired(int)}, reporting each failed shard to {@code onShardFailure}
+     * (after the pass, and only when some shard answered) instead of logging it.
      */
-    public List<String> claimExpired(int max, long now) {
-        List<String> claimed = new ArrayList<>();
-        for (int shard = 0; shard < SessionKeys.SHARDS && claimed.size() < max; shard++) {
-            int remaining = max - claimed.size();
-            List<byte[]> k = List.of(bytes(keys.indexKey(shard)));
-            List<byte[]> args = List.of(bytes(Long.toString(now)), bytes(Integer.toString(remaining)),
-                    bytes(keys.sessionKeyPrefix(shard)));
-            Object r = script("claim expired sessions", CLAIM, k, args);
-            if (r instanceof List<?> ids) {
-                for (Object id : ids) {
-                    claimed.add(new String((byte[]) id, StandardCharsets.UTF_8));
-                }
-            }
-        }
+    public List<Claim> claimExpired(int max, BiConsumer<Integer, SessionStoreException> onShardFailure) {
+        List<Claim> claimed = claimer.claim(max, onShardFailure);
         metrics.claimed(claimed.size());
         return claimed;
+    }
+
+    /**
+     * Ends a claim after its listeners ran: deletes the session if it is still expired by Redis's
+     * clock and unchanged since it was claimed (its {@code #v}); otherwise the session goes back
+     * to the expiry index (it was revived or changed meanwhile). Removes the lease either way.
+     * One round trip.
+     *
+     * @return whether the session was deleted
+     */
+    public boolean finishClaim(Claim claim) {
+        String id = claim.id();
+        int shard = SessionKeys.shardOf(id);
+        List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKey(shard)), bytes(keys.claimedKey(shard)));
+        Object r = script("finish the claim of session " + SessionIds.fingerprint(id), FINISH, k, List.of(bytes(id), bytes(Long.toString(claim.version()))));
+        metrics.delete();
+        return r instanceof Long l && l == 1;
+    }
+
+    /**
+     * Deletes, without listeners, up to {@code max} sessions listed in the expiry index whose stored
+     * expiry (Redis's clock) is at or before {@code cutoffMillis}, and their index entries: a sweep
+     * for sessions that expired long ago and were never claimed. A claimed session is not touched.
+     * One round trip per shard, and one per session deleted.
+     *
+     * @return how many index entries were removed
+     */
+    public int dropExpiredBefore(long cutoffMillis, int max) {
+        int dropped = 0;
+        for (int shard = 0; shard < SessionKeys.SHARDS && dropped < max; shard++) {
+            String index = keys.indexKey(shard);
+            int limit = max - dropped;
+            List<String> ids = read("sweep the expiry index", j -> j.zrangeByScore(index, "-inf",
+                    Long.toString(cutoffMillis), 0, limit));
+            for (String id : ids) {
+                delete(id);
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     /** Sends PING; true if Redis answered. */
@@ -350,11 +349,23 @@ public class RedisSessionStore implements AutoCloseable {
     // ------------------------------------------------------------------ plumbing
 
     /** Runs a script with EVALSHA; on NOSCRIPT (a restarted or new server) sends it with EVAL. */
-    private Object script(String what, LuaScript script, List<byte[]> keyArgs, List<byte[]> args) {
+    Object script(String what, LuaScript script, List<byte[]> keyArgs, List<byte[]> args) {
         try {
             return call(what, j -> j.evalsha(script.sha1(), keyArgs, args));
         } catch (JedisNoScriptException e) {
             return call(what, j -> j.eval(script.source(), keyArgs, args));
+        }
+    }
+
+    /**
+     * A script that only reads (load, exists, claim candidates): like {@link #script}, and tried
+     * once more on a fresh connection when the connection broke, as {@link #read} does.
+     */
+    Object readScript(String what, LuaScript script, List<byte[]> keyArgs, List<byte[]> args) {
+        try {
+            return read(what, j -> j.evalsha(script.sha1(), keyArgs, args));
+        } catch (JedisNoScriptException e) {
+            return read(what, j -> j.eval(script.source(), keyArgs, args));
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.zip.CRC32;
  * <pre>
  * &lt;prefix&gt;{&lt;namespace&gt;:&lt;shard&gt;}:s:&lt;sessionId&gt;   HASH  one session
  * &lt;prefix&gt;{&lt;namespace&gt;:&lt;shard&gt;}:expiry            ZSET  member = session id, score = expiry millis
+ * &lt;prefix&gt;{&lt;namespace&gt;:&lt;shard&gt;}:claimed           ZSET  member = session id, score = lease deadline millis
  * </pre>
  *
  * The shard is CRC-32 of the UTF-8 session id modulo {@value #SHARDS}, written as two digits.
@@ -59,6 +60,15 @@ public final class SessionKeys {
 
     public String indexKeyFor(String sessionId) {
         return indexKey(shardOf(sessionId));
+    }
+
+    /** The shard's claimed set: expired sessions that a node is destroying, scored by lease deadline. */
+    public String claimedKey(int shard) {
+        return tag(shard) + ":claimed";
+    }
+
+    public String claimedKeyFor(String sessionId) {
+        return claimedKey(shardOf(sessionId));
     }
 
     private String tag(int shard) {

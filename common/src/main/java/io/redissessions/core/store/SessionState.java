@@ -24,11 +24,17 @@ import java.util.Set;
  *   <li>{@link #setAttribute} encodes at once, so a value that cannot be stored fails in the
  *       application's own call, naming the attribute, its class and the setting to change.</li>
  *   <li>{@link #save} writes only what changed: attributes set or removed, and attributes read
- *       whose re-encoded bytes differ from the bytes loaded (an object changed in place).
- *       Two nodes changing different attributes of one session both keep their change.</li>
- *   <li>Touch throttling: a request that changes nothing writes only when the stored access
- *       time is older than {@code touchIntervalFraction} of the max inactive interval, so a
- *       session may expire at most that much earlier than its last access implies.</li>
+ *       whose re-encoded bytes differ from their baseline (an object changed in place). The
+ *       baseline is the value re-encoded by this node right after its first decode, not the
+ *       stored bytes: another node, JVM or version may encode an unchanged value differently
+ *       (a {@code HashSet}'s order), and a request that only read it must not write it back
+ *       over a concurrent change. Two nodes changing different attributes of one session both
+ *       keep their change.</li>
+ *   <li>Touch throttling: a request that changes nothing writes only when its access would move
+ *       the stored expiry by at least {@code touchIntervalFraction} of the max inactive interval,
+ *       so a session may expire at most that much earlier than its last access implies. Decided
+ *       on Redis's clock: the stored expiry against Redis's time at the load plus the time this
+ *       node measured since.</li>
  *   <li>Undecodable data costs that attribute only: logged once with the session id, counted,
  *       and treated as absent; it is never written back.</li>
  * </ul>
@@ -44,19 +50,27 @@ public final class SessionState {
     private final long createdMillis;
     private boolean isNew;
     private long storedAccessedMillis;
+    /** The stored #expiry, on Redis's clock (0 = never). */
+    private long storedExpiryMillis;
+    /** Redis's clock minus this node's, measured at the last load or save. */
+    private long clockOffsetMillis;
     private long accessedMillis;
+    /** {@link #access} was called (or the session is new): accessedMillis is on this node's clock. */
+    private boolean accessedHere;
+    /** The max inactive interval as stored, with which the stored expiry was computed. */
+    private int storedMaxInactiveSeconds;
     private int maxInactiveSeconds;
     private boolean maxInactiveChanged;
     private long version;
     /** An expiry the container keeps itself (Jetty), written instead of the one the access time implies; -1: none. */
     private long containerExpiryMillis = -1;
-    /** The {@code #expiry} field as loaded or last saved; -1 while not stored. */
-    private long expiryField = -1;
 
     /** Encoded values as last loaded or saved. */
     private final Map<String, byte[]> stored;
     /** Values decoded or set during this state's life. */
     private final Map<String, Object> values = new HashMap<>();
+    /** This node's own encoding of values decoded in this state's life, taken right after decoding. */
+    private final Map<String, byte[]> baseline = new HashMap<>();
     private final Set<String> set = new LinkedHashSet<>();
     private final Set<String> removed = new LinkedHashSet<>();
     private final Set<String> undecodable = new HashSet<>();
@@ -65,7 +79,7 @@ public final class SessionState {
 
     private SessionState(RedisSessionStore store, String id, long createdMillis, long accessedMillis,
                          int maxInactiveSeconds, long version, Map<String, byte[]> stored,
-                         Map<String, String> extras, boolean isNew) {
+                         Map<String, String> extras, boolean isNew, long storedExpiryMillis, long clockOffsetMillis) {
         this.store = store;
         this.codec = store.codec();
         this.id = id;
@@ -73,28 +87,30 @@ public final class SessionState {
         this.storedAccessedMillis = accessedMillis;
         this.accessedMillis = accessedMillis;
         this.maxInactiveSeconds = maxInactiveSeconds;
+        this.storedMaxInactiveSeconds = maxInactiveSeconds;
+        this.accessedHere = isNew;
         this.version = version;
         this.stored = new HashMap<>(stored);
         this.extras = new HashMap<>(extras);
         this.isNew = isNew;
+        this.storedExpiryMillis = storedExpiryMillis;
+        this.clockOffsetMillis = clockOffsetMillis;
     }
 
     static SessionState create(RedisSessionStore store, String id, long now, int maxInactiveSeconds) {
-        return new SessionState(store, id, now, now, maxInactiveSeconds, 0, Map.of(), Map.of(), true);
+        return new SessionState(store, id, now, now, maxInactiveSeconds, 0, Map.of(), Map.of(), true, 0, 0);
     }
 
     /** A new session whose creation and access times the container chose (Jetty passes its own). */
     static SessionState create(RedisSessionStore store, String id, long createdMillis, long accessedMillis,
                                int maxInactiveSeconds) {
         return new SessionState(store, id, createdMillis, accessedMillis, maxInactiveSeconds, 0, Map.of(), Map.of(),
-                true);
+                true, 0, 0);
     }
 
     static SessionState load(RedisSessionStore store, StoredSession s) {
-        SessionState state = new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(),
-                s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false);
-        state.expiryField = s.expiryMillis();
-        return state;
+        return new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(), s.maxInactiveSeconds(),
+                s.version(), s.attributes(), s.extras(), false, s.expiryMillis(), s.clockOffsetMillis());
     }
 
     public String id() { return id; }
@@ -107,22 +123,30 @@ public final class SessionState {
     public synchronized int maxInactiveSeconds() { return maxInactiveSeconds; }
     public synchronized long version() { return version; }
 
-    /** Expiry that the stored data implies (0 = never). */
+    /** The stored expiry, epoch millis on Redis's clock, as of the last load or save (0 = never). */
     public synchronized long storedExpiryMillis() {
-        return maxInactiveSeconds > 0 ? storedAccessedMillis + maxInactiveSeconds * 1000L : 0;
+        return storedExpiryMillis;
     }
 
     /**
-     * The {@code #expiry} field as loaded or last saved (epoch millis, 0 = never): what the claims
-     * go by. For a state not stored yet, the expiry its times imply.
+     * The expiry on this node's clock (epoch millis, 0 = never), for a container that keeps its
+     * own (Jetty): the stored expiry moved by the offset of Redis's clock seen at the last load or
+     * save; for a state not stored yet, the expiry its access time and interval imply.
      */
-    public synchronized long expiryFieldMillis() {
-        return expiryField >= 0 ? expiryField : storedExpiryMillis();
+    public synchronized long localExpiryMillis() {
+        if (isNew || storedExpiryMillis <= 0) {
+            return maxInactiveSeconds > 0 ? accessedMillis + maxInactiveSeconds * 1000L : 0;
+        }
+        // an offset under a second is the round trip, not a clock difference: a container that
+        // reads back the expiry it wrote gets it unchanged
+        long offset = Math.abs(clockOffsetMillis) < 1000 ? 0 : clockOffsetMillis;
+        return storedExpiryMillis - offset;
     }
 
-    /** Records a request's access time (call once per request). */
+    /** Records a request's access time, on this node's clock (call once per request). */
     public synchronized void access(long nowMillis) {
-        accessedMillis = Math.max(accessedMillis, nowMillis);
+        accessedMillis = accessedHere ? Math.max(accessedMillis, nowMillis) : nowMillis;
+        accessedHere = true;
     }
 
     /**
@@ -169,6 +193,13 @@ public final class SessionState {
         try {
             Object value = codec.decode(name, bytes, classLoader);
             values.put(name, value);
+            if (!ImmutableValues.isImmutable(value)) {
+                try {
+                    baseline.put(name, codec.encode(name, value));
+                } catch (AttributeEncodingException e) {
+                    // cannot be written back as it is: the stored bytes stay the baseline
+                }
+            }
             return value;
         } catch (AttributeDecodingException e) {
             undecodable.add(name);
@@ -198,6 +229,7 @@ public final class SessionState {
 
     public synchronized void removeAttribute(String name) {
         values.remove(name);
+        baseline.remove(name);
         set.remove(name);
         undecodable.remove(name);
         if (stored.containsKey(name)) {
@@ -258,14 +290,17 @@ public final class SessionState {
             store.metrics().skippedWrite();
             return null;
         }
-        RedisSessionStore.SaveResult result = store.save(update);
+        RedisSessionStore.SaveOutcome outcome = store.write(update);
+        RedisSessionStore.SaveResult result = outcome.result();
         if (result == RedisSessionStore.SaveResult.SAVED) {
             for (String name : update.changedAttributeNames()) {
                 byte[] v = update.fields().get(Fields.ATTRIBUTE_PREFIX + name);
                 if (v != null) {
                     stored.put(name, v);
+                    baseline.put(name, v);
                 } else {
                     stored.remove(name);
+                    baseline.remove(name);
                 }
             }
             set.clear();
@@ -274,10 +309,12 @@ public final class SessionState {
             extras.values().removeIf(java.util.Objects::isNull);
             changedExtras.clear();
             maxInactiveChanged = false;
-            storedAccessedMillis = update.accessedMillis();
-            expiryField = update.expiryMillis();
+            storedMaxInactiveSeconds = maxInactiveSeconds;
+            storedAccessedMillis = outcome.accessedMillis();
+            storedExpiryMillis = outcome.expiryMillis();
+            clockOffsetMillis = outcome.clockOffsetMillis();
             isNew = false;
-            version++;
+            version = outcome.version();
         }
         return result;
     }
@@ -301,7 +338,7 @@ public final class SessionState {
                 }
                 continue;
             }
-            byte[] before = stored.get(name);
+            byte[] before = baseline.containsKey(name) ? baseline.get(name) : stored.get(name);
             if (set.contains(name) ? !Arrays.equals(bytes, before) : before != null && !Arrays.equals(bytes, before)) {
                 b.attribute(name, bytes);
                 changed = true;
@@ -320,7 +357,17 @@ public final class SessionState {
         if (isNew) {
             b.created(createdMillis);
         }
-        b.accessed(accessedMillis, maxInactiveSeconds);
+        if (accessedHere) {
+            b.accessed(accessedMillis, maxInactiveSeconds);
+        } else {
+            // not accessed in this request: the stored access time, and the stored expiry moved only
+            // by a changed interval (the stored #accessed may be on another node's clock)
+            b.accessed(storedAccessedMillis, maxInactiveSeconds);
+            if (maxInactiveSeconds > 0 && storedExpiryMillis > 0 && storedMaxInactiveSeconds > 0) {
+                b.expiry(storedExpiryMillis - clockOffsetMillis
+                        + (maxInactiveSeconds - (long) storedMaxInactiveSeconds) * 1000L);
+            }
+        }
         if (containerExpiryMillis >= 0) {
             b.expiry(containerExpiryMillis);
         }
@@ -328,11 +375,21 @@ public final class SessionState {
         return b.build();
     }
 
+    /**
+     * Whether this request's access moves the stored expiry by at least the touch interval, on
+     * Redis's clock: the access time measured by this node, shifted by the clock offset seen at
+     * the last load or save, against the stored expiry. No node's clock skew enters.
+     */
     private boolean touchDue() {
-        if (maxInactiveSeconds <= 0) {
+        if (maxInactiveSeconds <= 0 || !accessedHere) {
             return false;
         }
+        if (storedExpiryMillis <= 0) {
+            return true; // stored as never expiring, or without an expiry: give it one
+        }
+        long impliedExpiry = (containerExpiryMillis >= 0 ? containerExpiryMillis : accessedMillis + maxInactiveSeconds * 1000L)
+                + clockOffsetMillis;
         double interval = store.touchIntervalFraction() * maxInactiveSeconds * 1000.0;
-        return accessedMillis - storedAccessedMillis >= interval && accessedMillis > storedAccessedMillis;
+        return impliedExpiry - storedExpiryMillis >= interval;
     }
 }

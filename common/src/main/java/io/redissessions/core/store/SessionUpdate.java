@@ -19,6 +19,7 @@ public final class SessionUpdate {
     private final String id;
     private final boolean create;
     private final long accessedMillis;
+    private final int maxInactiveSeconds;
     private final long expiryMillis;
     private final Map<String, byte[]> fields;
     private final Set<String> removedFields;
@@ -27,6 +28,7 @@ public final class SessionUpdate {
         this.id = b.id;
         this.create = b.create;
         this.accessedMillis = b.accessedMillis;
+        this.maxInactiveSeconds = b.maxInactiveSeconds;
         this.expiryMillis = b.expiryMillis;
         this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(b.fields));
         this.removedFields = Collections.unmodifiableSet(new LinkedHashSet<>(b.removedFields));
@@ -44,8 +46,14 @@ public final class SessionUpdate {
 
     public String id() { return id; }
     public boolean isCreate() { return create; }
+    /** The access time, epoch millis on the saving node's clock. */
     public long accessedMillis() { return accessedMillis; }
-    /** Epoch millis; 0 = never. */
+    /** Seconds; 0 or less never expires. */
+    public int maxInactiveSeconds() { return maxInactiveSeconds; }
+    /**
+     * Epoch millis on the saving node's clock; 0 = never. The save stores it on Redis's clock: Redis's
+     * time plus what is left of it by the node's clock when the save is sent.
+     */
     public long expiryMillis() { return expiryMillis; }
     /** Raw hash fields to set (metadata, extras, attributes), already encoded. */
     public Map<String, byte[]> fields() { return fields; }
@@ -73,6 +81,7 @@ public final class SessionUpdate {
         private final String id;
         private final boolean create;
         private long accessedMillis = -1;
+        private int maxInactiveSeconds;
         private long expiryMillis;
         private final Map<String, byte[]> fields = new LinkedHashMap<>();
         private final Set<String> removedFields = new LinkedHashSet<>();
@@ -89,6 +98,7 @@ public final class SessionUpdate {
         /** The access time and the expiry that follows from it ({@code maxInactiveSeconds <= 0}: never). */
         public Builder accessed(long millis, int maxInactiveSeconds) {
             this.accessedMillis = millis;
+            this.maxInactiveSeconds = maxInactiveSeconds;
             this.expiryMillis = maxInactiveSeconds > 0 ? millis + maxInactiveSeconds * 1000L : 0;
             text(Fields.ACCESSED, Long.toString(millis));
             text(Fields.MAX_INACTIVE, Integer.toString(maxInactiveSeconds));

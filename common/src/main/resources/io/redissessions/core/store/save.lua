@@ -1,34 +1,62 @@
 -- redis-sessions wire format 1: save one session atomically.
 -- KEYS[1] session hash, KEYS[2] expiry index of its shard (same hash tag)
--- ARGV[1] 'c' create | 'u' update    ARGV[2] session id    ARGV[3] now (ms)
--- ARGV[4] expiry (ms, 0 = never)      ARGV[5] key expire-at (ms)
--- ARGV[6] n, then n field/value pairs to set; then m, then m fields to delete
--- Returns the new write counter, or -1 (gone: deleted by someone else), -2 (expired), -3 (id taken).
+-- ARGV[1] 'c' create | 'u' update      ARGV[2] session id
+-- ARGV[3] #accessed: the access time, epoch ms on the saving node's clock
+-- ARGV[4] #maxInactive (s)
+-- ARGV[5] ms from now until the session expires, measured on the saving node's clock ('' = never)
+-- ARGV[6] grace (ms): the key lives this long after the expiry
+-- ARGV[7] n, then n field/value pairs to set; then m, then m fields to delete
+-- #expiry is Redis's TIME plus ARGV[5], so no node's clock decides when a session expires.
+-- Unless this save changes #maxInactive, #accessed and #expiry never move back: the later of the
+-- stored and the new value is kept (a long request that saves last does not shorten the session).
+-- Returns { #v, #expiry, #accessed as written, Redis TIME (ms) }, or -1 (gone: deleted by someone else),
+-- -2 (expired by Redis's clock), -3 (id taken).
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local accessed = tonumber(ARGV[3])
+local expiry = 0
+if ARGV[5] ~= '' then
+  expiry = math.max(1, now + tonumber(ARGV[5]))
+end
 local exists = redis.call('EXISTS', KEYS[1])
 if ARGV[1] == 'u' then
   if exists == 0 then return -1 end
-  local stored = tonumber(redis.call('HGET', KEYS[1], '#expiry') or '0')
-  if stored > 0 and stored <= tonumber(ARGV[3]) then return -2 end
+  local stored = redis.call('HMGET', KEYS[1], '#expiry', '#accessed', '#maxInactive')
+  local storedExpiry = tonumber(stored[1]) or 0
+  if storedExpiry > 0 and storedExpiry <= now then return -2 end
+  if stored[3] == ARGV[4] then
+    local storedAccessed = tonumber(stored[2]) or 0
+    if storedAccessed > accessed then accessed = storedAccessed end
+    if expiry > 0 and storedExpiry > expiry then expiry = storedExpiry end
+  end
 elseif exists == 1 then
   return -3
 end
-local i = 7
-local n = tonumber(ARGV[6])
-if n > 0 then
-  redis.call('HSET', KEYS[1], unpack(ARGV, i, i + 2 * n - 1))
+-- fields in chunks: unpack() of thousands of values fails ('too many results to unpack')
+local CHUNK = 1000
+local n = tonumber(ARGV[7])
+local first, last = 8, 7 + 2 * n
+while first <= last do
+  local upto = math.min(first + CHUNK - 1, last)
+  redis.call('HSET', KEYS[1], unpack(ARGV, first, upto))
+  first = upto + 1
 end
-i = i + 2 * n
-local m = tonumber(ARGV[i])
-if m > 0 then
-  redis.call('HDEL', KEYS[1], unpack(ARGV, i + 1, i + m))
+local m = tonumber(ARGV[last + 1])
+first, last = last + 2, last + 1 + m
+while first <= last do
+  local upto = math.min(first + CHUNK - 1, last)
+  redis.call('HDEL', KEYS[1], unpack(ARGV, first, upto))
+  first = upto + 1
 end
+local expiryText = string.format('%.0f', expiry)
+redis.call('HSET', KEYS[1], '#accessed', string.format('%.0f', accessed), '#maxInactive', ARGV[4],
+  '#expiry', expiryText)
 local v = redis.call('HINCRBY', KEYS[1], '#v', 1)
-local expiry = tonumber(ARGV[4])
 if expiry > 0 then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[5])
-  redis.call('ZADD', KEYS[2], expiry, ARGV[2])
+  redis.call('PEXPIREAT', KEYS[1], string.format('%.0f', expiry + tonumber(ARGV[6])))
+  redis.call('ZADD', KEYS[2], expiryText, ARGV[2])
 else
   redis.call('PERSIST', KEYS[1])
   redis.call('ZREM', KEYS[2], ARGV[2])
 end
-return v
+return { v, expiry, accessed, now }

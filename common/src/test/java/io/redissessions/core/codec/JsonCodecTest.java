@@ -85,6 +85,29 @@ class JsonCodecTest {
     }
 
     @Test
+    void mapKeysAreWrittenInSortedOrderWhateverTheMapsIterationOrder() {
+        Map<String, Integer> map = new HashMap<>();
+        map.put("zeta", 1);
+        map.put("alpha", 2);
+        map.put("mid", 3);
+        assertThat(map.keySet()).as("precondition: HashMap order is not sorted").containsExactly("zeta", "alpha", "mid");
+        String json = new String(codec.encode("attr", map), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("[\"java.util.HashMap\",{\"alpha\":2,\"mid\":3,\"zeta\":1}]");
+        assertThat(roundTrip(map)).isEqualTo(map);
+    }
+
+    @Test
+    void mapWithKeysThatCannotBeComparedIsStillWritten() {
+        Map<Object, String> mixed = new HashMap<>();
+        mixed.put(1, "one");
+        mixed.put("two", "two");
+        mixed.put(new Point(1, 2), "point");
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> back = (Map<Object, Object>) roundTrip(mixed);
+        assertThat(back).hasSize(3).containsEntry("1", "one").containsEntry("two", "two");
+    }
+
+    @Test
     void nullRoundTrips() {
         assertThat(roundTrip(null)).isNull();
     }

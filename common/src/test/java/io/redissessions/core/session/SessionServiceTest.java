@@ -175,7 +175,7 @@ class SessionServiceTest {
         stored(s, "s-forged", "k", "v");
         SessionState state = s.open("s-forged");
         // a forged field the save script cannot work with
-        redis.command("HSET", s.store().keys().sessionKey("s-forged"), "#expiry", "not-a-number");
+        redis.command("HSET", s.store().keys().sessionKey("s-forged"), "#v", "not-a-number");
         state.setAttribute("k", "changed");
 
         assertThat(s.save(state)).isEqualTo(SaveResult.REFUSED);

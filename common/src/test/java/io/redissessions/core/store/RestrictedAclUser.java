@@ -12,20 +12,17 @@ final class RestrictedAclUser {
     static final String NAME = "sessions";
     static final String PASSWORD = "s3ss!ons-only";
 
-    /** What the store sends itself: loads, script calls, health checks, connection set-up. */
+    /** What the store sends itself: script calls (every read and write is one), health checks, connection set-up. */
     static final List<String> CLIENT_COMMANDS = List.of(
-            "+hgetall", "+hget", "+evalsha", "+eval", "+ping", "+client|setname", "+select");
+            "+evalsha", "+eval", "+ping", "+client|setname", "+select");
 
     /** What the Lua scripts call (a script runs with its caller's permissions). */
     static final List<String> SCRIPT_COMMANDS = List.of(
-            "+exists", "+hset", "+hdel", "+hincrby", "+pexpireat", "+persist", "+del", "+rename",
-            "+zadd", "+zrem", "+zscore", "+zrangebyscore");
+            "+time", "+hgetall", "+hmget", "+exists", "+hset", "+hdel", "+hincrby", "+pexpireat", "+persist", "+del",
+            "+rename", "+zadd", "+zrem", "+zscore", "+zrangebyscore");
 
-    /**
-     * Only on Redis Cluster: the client reads the slot map, and an id change across slots copies
-     * the session (DUMP, PTTL, RESTORE) instead of renaming it.
-     */
-    static final List<String> CLUSTER_COMMANDS = List.of("+cluster|slots", "+dump", "+pttl", "+restore");
+    /** Only on Redis Cluster: the client reads the slot map. */
+    static final List<String> CLUSTER_COMMANDS = List.of("+cluster|slots");
 
     /**
      * Jedis announces its name and version at connect ({@code CLIENT SETINFO}, ignoring a refusal).

@@ -1,22 +1,26 @@
 package io.redissessions.core.store;
 
 import io.redissessions.core.SessionStoreConfig;
+import io.redissessions.core.connection.RedisConnector;
 import io.redissessions.testing.RedisClusterGroup;
 import io.redissessions.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import redis.clients.jedis.UnifiedJedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The store contract on a three-master Cluster as the least-privilege user of
- * docs/operations.md with the Cluster additions (the slot map). Covers the cross-slot id change
- * (DUMP, PTTL, RESTORE) too. ACL LOG of every node must stay empty.
+ * docs/operations.md with the Cluster additions (the slot map). The contract's checks read and
+ * break Redis as the default user; the store itself only ever runs as the restricted one. ACL LOG
+ * of every node must stay empty.
  */
 class RestrictedAclUserClusterStoreTest extends SessionStoreContract {
 
     private static RedisClusterGroup cluster;
+    private static RedisConnector admin;
 
     @BeforeAll
     static void startCluster() {
@@ -24,10 +28,14 @@ class RestrictedAclUserClusterStoreTest extends SessionStoreContract {
         for (RedisServer node : cluster.nodes()) {
             RestrictedAclUser.create(node, RestrictedAclUser.clusterRules());
         }
+        SessionStoreConfig adminConfig = new SessionStoreConfig();
+        adminConfig.setUri(cluster.uri());
+        admin = new RedisConnector(adminConfig);
     }
 
     @AfterAll
     static void stopCluster() {
+        admin.close();
         cluster.close();
     }
 
@@ -38,6 +46,11 @@ class RestrictedAclUserClusterStoreTest extends SessionStoreContract {
         c.setUser(RestrictedAclUser.NAME);
         c.setPassword(RestrictedAclUser.PASSWORD);
         return c;
+    }
+
+    @Override
+    protected UnifiedJedis raw() {
+        return admin.client();
     }
 
     @AfterEach

@@ -1,92 +1,34 @@
 package io.redissessions.core.store;
 
-import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
-import io.redissessions.testing.MutableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The store contract: every topology runs these against a real Redis. Subclasses say how to
- * reach their deployment; the hooks read Redis directly to check what was written.
+ * reach their deployment; the hooks read Redis directly to check what was written. The expiry
+ * half is in {@link ExpiryContract}, the fixtures in {@link StoreContractBase}.
  */
-public abstract class SessionStoreContract {
-
-    protected MutableClock clock;
-    protected String namespace;
-    private final List<RedisSessionStore> stores = new ArrayList<>();
-    protected RedisSessionStore store;
-
-    /** Settings that reach this topology (uri, credentials, TLS trust...). */
-    protected abstract SessionStoreConfig config();
-
-    @BeforeEach
-    void createStore() {
-        clock = MutableClock.startingNow();
-        namespace = "t" + UUID.randomUUID().toString().substring(0, 8);
-        store = newStore("node-a");
-    }
-
-    @AfterEach
-    void closeStores() {
-        stores.forEach(RedisSessionStore::close);
-        stores.clear();
-    }
-
-    /** Another node of the same namespace: its own connection pool, same clock. */
-    protected RedisSessionStore newStore(String nodeId) {
-        SessionStoreConfig c = config();
-        c.setNodeId(nodeId);
-        c.setAllowedClasses("io.redissessions.core.store.");
-        RedisSessionStore s = new RedisSessionStore(c, namespace, clock);
-        stores.add(s);
-        return s;
-    }
-
-    /** Direct access to Redis for checks, bypassing the store. */
-    protected UnifiedJedis raw() {
-        return store.connector().client();
-    }
-
-    protected Map<String, String> rawHash(String id) {
-        return raw().hgetAll(store.keys().sessionKey(id));
-    }
-
-    protected static String newId() {
-        return UUID.randomUUID().toString().replace("-", "").toUpperCase();
-    }
-
-    protected SessionState createSaved(String id, int maxInactiveSeconds, Map<String, Object> attributes) {
-        SessionState s = store.newSession(id, maxInactiveSeconds);
-        attributes.forEach(s::setAttribute);
-        assertThat(s.save()).isEqualTo(SaveResult.SAVED);
-        return s;
-    }
-
-    protected static ClassLoader loader() {
-        return SessionStoreContract.class.getClassLoader();
-    }
+public abstract class SessionStoreContract extends ExpiryContract {
 
     // ------------------------------------------------------------------ load and save
 
@@ -101,7 +43,8 @@ public abstract class SessionStoreContract {
         assertThat(loaded.createdMillis()).isEqualTo(created);
         assertThat(loaded.accessedMillis()).isEqualTo(created);
         assertThat(loaded.maxInactiveSeconds()).isEqualTo(1800);
-        assertThat(loaded.expiryMillis()).isEqualTo(created + 1_800_000);
+        assertThat(loaded.remainingMillis()).as("expiry, on Redis's clock").isBetween(1_800_000 - SLACK_MILLIS, 1_800_000L);
+        assertThat(loaded.isExpired()).isFalse();
         assertThat(loaded.node()).isEqualTo("node-a");
         assertThat(loaded.version()).isEqualTo(1);
         assertThat(loaded.attributes()).containsOnlyKeys("user", "count");
@@ -123,31 +66,22 @@ public abstract class SessionStoreContract {
     void keyTtlIsExpiryPlusGraceAndIndexHoldsExpiry() {
         String id = newId();
         createSaved(id, 600, Map.of("a", 1));
-        long expiry = clock.millis() + 600_000;
-        long pttl = raw().pttl(store.keys().sessionKey(id));
-        long expectedExpireAt = expiry + store.graceMillis();
-        long realNow = System.currentTimeMillis();
-        assertThat(realNow + pttl).isBetween(expectedExpireAt - 5_000, expectedExpireAt + 5_000);
+        String key = store.keys().sessionKey(id);
+        long expiry = store.load(id).expiryMillis();
+        long pttl = raw().pttl(key);
+        long redisNow = redisTimeMillis(key);
+        assertThat(redisNow + pttl).isBetween(expiry + store.graceMillis() - 2_000, expiry + store.graceMillis() + 2_000);
         assertThat(raw().zscore(store.keys().indexKeyFor(id), id)).isEqualTo((double) expiry);
-    }
-
-    @Test
-    void sessionThatNeverExpiresHasNoTtlAndNoIndexEntry() {
-        String id = newId();
-        createSaved(id, 0, Map.of("a", 1));
-        assertThat(raw().pttl(store.keys().sessionKey(id))).isEqualTo(-1);
-        assertThat(raw().zscore(store.keys().indexKeyFor(id), id)).isNull();
-        clock.advance(Duration.ofDays(3650));
-        assertThat(store.open(id)).isNotNull();
-        assertThat(store.claimExpired(100)).doesNotContain(id);
     }
 
     @Test
     void keysOfOneSessionShareOneClusterSlot() {
         String id = newId();
         String sessionKey = store.keys().sessionKey(id);
-        String indexKey = store.keys().indexKeyFor(id);
-        assertThat(JedisClusterCRC16.getSlot(sessionKey)).isEqualTo(JedisClusterCRC16.getSlot(indexKey));
+        int slot = JedisClusterCRC16.getSlot(sessionKey);
+        assertThat(JedisClusterCRC16.getSlot(store.keys().indexKeyFor(id))).isEqualTo(slot);
+        assertThat(JedisClusterCRC16.getSlot(store.keys().claimedKeyFor(id))).isEqualTo(slot);
+        assertThat(JedisClusterCRC16.getSlot(store.keys().sessionKey(newIdInShardOf(id)))).isEqualTo(slot);
         assertThat(sessionKey).startsWith("rs:{" + namespace + ":").endsWith(":s:" + id);
     }
 
@@ -192,6 +126,41 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void readOnlyRequestDoesNotRewriteAValueStoredInAnotherOrder() {
+        String id = newId();
+        Set<String> days = new HashSet<>(List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                "sunday"));
+        createSaved(id, 600, Map.of("days", days));
+        // the same set as another JVM might have written it: same elements, another order
+        List<String> reversed = new ArrayList<>(days);
+        Collections.reverse(reversed);
+        byte[] linked = store.codec().encode("days", new LinkedHashSet<>(reversed));
+        byte[] json = new String(linked, 3, linked.length - 3, StandardCharsets.UTF_8)
+                .replace("java.util.LinkedHashSet", "java.util.HashSet").getBytes(StandardCharsets.UTF_8);
+        byte[] value = Arrays.copyOf(linked, 3 + json.length);
+        System.arraycopy(json, 0, value, 3, json.length);
+        assertThat(value).as("precondition: the stored bytes differ from this JVM's encoding")
+                .isNotEqualTo(store.codec().encode("days", days));
+        raw().hset(store.keys().sessionKey(id).getBytes(StandardCharsets.UTF_8),
+                "a:days".getBytes(StandardCharsets.UTF_8), value);
+        long version = store.load(id).version();
+
+        SessionState reader = store.open(id);
+        assertThat(reader.getAttribute("days", loader())).isEqualTo(days);
+        assertThat(reader.save()).as("a save of a request that only read it").isNull();
+        assertThat(store.load(id).version()).isEqualTo(version);
+        assertThat(store.load(id).attributes().get("days")).isEqualTo(value);
+
+        SessionState changer = store.open(id);
+        @SuppressWarnings("unchecked")
+        Set<String> inPlace = (Set<String>) changer.getAttribute("days", loader());
+        inPlace.add("someday");
+        assertThat(changer.save()).isEqualTo(SaveResult.SAVED);
+        assertThat(store.open(id).getAttribute("days", loader()))
+                .asInstanceOf(InstanceOfAssertFactories.collection(String.class)).contains("someday");
+    }
+
+    @Test
     void twoNodesChangingDifferentAttributesBothKeepTheirChange() {
         String id = newId();
         createSaved(id, 600, Map.of("a", "0", "b", "0"));
@@ -221,6 +190,43 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void sessionWithTenThousandAttributesIsSavedLoadedChangedAndTrimmed() {
+        String id = newId();
+        Map<String, Object> attrs = new HashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            attrs.put("attr" + i, "value" + i);
+        }
+        createSaved(id, 600, attrs);
+        SessionState s = store.open(id);
+        assertThat(s.attributeNames()).hasSize(10_000);
+        for (int i = 0; i < 5_000; i++) {
+            s.setAttribute("attr" + i, "changed" + i);
+        }
+        for (int i = 5_000; i < 9_000; i++) {
+            s.removeAttribute("attr" + i);
+        }
+        assertThat(s.save()).isEqualTo(SaveResult.SAVED);
+        SessionState after = store.open(id);
+        assertThat(after.attributeNames()).hasSize(6_000);
+        assertThat(after.getAttribute("attr0", loader())).isEqualTo("changed0");
+        assertThat(after.getAttribute("attr4999", loader())).isEqualTo("changed4999");
+        assertThat(after.getAttribute("attr5000", loader())).isNull();
+        assertThat(after.getAttribute("attr9999", loader())).isEqualTo("value9999");
+        assertThat(rawHash(id).keySet().stream().filter(f -> f.startsWith("a:"))).hasSize(6_000);
+    }
+
+    @Test
+    void scriptErrorOfASaveSurfacesAsAnExceptionNamingTheSave() {
+        String id = newId();
+        createSaved(id, 600, Map.of("a", "x"));
+        SessionState s = store.open(id);
+        raw().del(store.keys().sessionKey(id));
+        raw().set(store.keys().sessionKey(id), "not a session");
+        s.setAttribute("a", "y");
+        assertThatThrownBy(s::save).isInstanceOf(SessionStoreException.class).hasMessageContaining("save");
+    }
+
+    @Test
     void sessionDeletedByAnotherNodeIsNotRecreatedBySave() {
         String id = newId();
         createSaved(id, 600, Map.of("a", "x"));
@@ -231,22 +237,6 @@ public abstract class SessionStoreContract {
         assertThat(s.save()).isEqualTo(SaveResult.GONE);
         assertThat(raw().exists(store.keys().sessionKey(id))).isFalse();
         assertThat(raw().zscore(store.keys().indexKeyFor(id), id)).isNull();
-    }
-
-    @Test
-    void expiredSessionIsNotOpenedAndNotExtendedBySave() {
-        String id = newId();
-        createSaved(id, 60, Map.of("a", "x"));
-        SessionState stale = store.open(id);
-        clock.advance(Duration.ofSeconds(61));
-        assertThat(store.open(id)).isNull();
-        assertThat(store.exists(id)).isFalse();
-        StoredSession expired = store.load(id);
-        assertThat(expired).isNotNull();
-        assertThat(expired.isExpiredAt(clock.millis())).isTrue();
-        stale.setAttribute("a", "y");
-        stale.access(clock.millis());
-        assertThat(stale.save()).isEqualTo(SaveResult.EXPIRED);
     }
 
     @Test
@@ -270,38 +260,120 @@ public abstract class SessionStoreContract {
         assertThat(store.delete(id)).isFalse();
     }
 
-    // ------------------------------------------------------------------ touch throttling
+    @Test
+    void sessionWrittenByThePreviousSaveScriptLoadsSavesAndExpires() throws IOException {
+        String id = newId();
+        long now = System.currentTimeMillis();
+        saveWithThePreviousScript(id, now, now + 600_000, Map.of("a:user", encoded("alice")));
+        SessionState s = store.open(id);
+        assertThat(s).isNotNull();
+        assertThat(s.getAttribute("user", loader())).isEqualTo("alice");
+        s.setAttribute("cart", "apple");
+        s.access(clock.millis());
+        assertThat(s.save()).isEqualTo(SaveResult.SAVED);
+        StoredSession after = store.load(id);
+        assertThat(after.attributes()).containsOnlyKeys("user", "cart");
+        assertThat(after.remainingMillis()).isBetween(600_000 - SLACK_MILLIS, 600_000 + SLACK_MILLIS);
+
+        String expired = newId();
+        saveWithThePreviousScript(expired, now - 10_000, now - 5_000, Map.of("a:user", encoded("bob")));
+        assertThat(store.open(expired)).isNull();
+        List<Claim> claims = store.claimExpired(100);
+        assertThat(ids(claims)).containsExactly(expired);
+        assertThat(store.openClaimed(claims.get(0)).getAttribute("user", loader())).isEqualTo("bob");
+        assertThat(store.finishClaim(claims.get(0))).isTrue();
+    }
+
+    /** A string attribute value as text (its encoded bytes are ASCII). */
+    private String encoded(String value) {
+        return new String(store.codec().encode("user", value), StandardCharsets.ISO_8859_1);
+    }
+
+    /** What a node running the previous version wrote: its save script, its arguments, its clock. */
+    private void saveWithThePreviousScript(String id, long accessed, long expiry, Map<String, String> attributes)
+            throws IOException {
+        String script;
+        try (InputStream in = SessionStoreContract.class.getResourceAsStream("save-before-issue-9.lua")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<String, String> fields = new HashMap<>(attributes);
+        fields.put("#fmt", "1");
+        fields.put("#created", Long.toString(accessed));
+        fields.put("#accessed", Long.toString(accessed));
+        fields.put("#maxInactive", Long.toString((expiry - accessed) / 1000));
+        fields.put("#expiry", Long.toString(expiry));
+        fields.put("#node", "old-node");
+        List<String> args = new ArrayList<>(List.of("c", id, Long.toString(accessed), Long.toString(expiry),
+                Long.toString(expiry + store.graceMillis()), Integer.toString(fields.size())));
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        args.add("0");
+        Object r = raw().eval(script, List.of(store.keys().sessionKey(id), store.keys().indexKeyFor(id)), args);
+        assertThat(r).isEqualTo(1L);
+    }
+
+    // ------------------------------------------------------------------ access time, expiry, touch
 
     @Test
     void readOnlyRequestWritesAccessTimeOnlyAfterTheTouchInterval() {
         String id = newId();
         createSaved(id, 1000, Map.of("a", "x")); // default touchIntervalFraction 0.1 -> 100 s
-        long stored = store.load(id).accessedMillis();
+        StoredSession stored = store.load(id);
 
-        clock.advance(Duration.ofSeconds(99));
         SessionState early = store.open(id);
+        clock.advance(Duration.ofSeconds(90)); // measured by this node since its load
         early.access(clock.millis());
         assertThat(early.save()).isNull();
-        assertThat(store.load(id).accessedMillis()).isEqualTo(stored);
+        assertThat(store.load(id).accessedMillis()).isEqualTo(stored.accessedMillis());
+        assertThat(store.load(id).version()).isEqualTo(stored.version());
 
-        clock.advance(Duration.ofSeconds(2));
         SessionState late = store.open(id);
+        clock.advance(Duration.ofSeconds(101));
         late.access(clock.millis());
         assertThat(late.save()).isEqualTo(SaveResult.SAVED);
         StoredSession after = store.load(id);
         assertThat(after.accessedMillis()).isEqualTo(clock.millis());
-        assertThat(after.expiryMillis()).isEqualTo(clock.millis() + 1_000_000);
+        assertThat(after.remainingMillis()).isBetween(1_000_000 - SLACK_MILLIS, 1_000_000L);
         assertThat(raw().zscore(store.keys().indexKeyFor(id), id)).isEqualTo((double) after.expiryMillis());
     }
 
     @Test
-    void changedMaxInactiveIntervalIsWrittenAtOnce() {
+    void changedMaxInactiveIntervalIsWrittenAtOnceEvenIfItShortensTheSession() {
         String id = newId();
         createSaved(id, 1000, Map.of());
         SessionState s = store.open(id);
         s.setMaxInactiveSeconds(30);
         assertThat(s.save()).isEqualTo(SaveResult.SAVED);
-        assertThat(store.load(id).expiryMillis()).isEqualTo(clock.millis() + 30_000);
+        StoredSession after = store.load(id);
+        assertThat(after.maxInactiveSeconds()).isEqualTo(30);
+        assertThat(after.remainingMillis()).isBetween(30_000 - SLACK_MILLIS, 30_000L);
+    }
+
+    @Test
+    void aLateSaveOfALongRequestDoesNotMoveAccessOrExpiryBack() {
+        String id = newId();
+        createSaved(id, 1800, Map.of("a", "x"));
+        SessionState longRequest = store.open(id);
+        longRequest.access(clock.millis());
+        clock.advance(Duration.ofMinutes(9));
+        SessionState laterRequest = store.open(id);
+        laterRequest.access(clock.millis());
+        laterRequest.setAttribute("b", "z");
+        assertThat(laterRequest.save()).isEqualTo(SaveResult.SAVED);
+        StoredSession afterLater = store.load(id);
+
+        longRequest.setAttribute("a", "y"); // started 9 minutes earlier, saves last
+        assertThat(longRequest.save()).isEqualTo(SaveResult.SAVED);
+
+        StoredSession afterLong = store.load(id);
+        assertThat(afterLong.attributes()).containsKeys("a", "b");
+        assertThat(afterLong.accessedMillis()).isEqualTo(afterLater.accessedMillis());
+        assertThat(afterLong.expiryMillis()).isEqualTo(afterLater.expiryMillis());
+        assertThat(raw().zscore(store.keys().indexKeyFor(id), id)).isEqualTo((double) afterLater.expiryMillis());
+        assertThat(raw().pttl(store.keys().sessionKey(id)) + redisTimeMillis(store.keys().sessionKey(id)))
+                .isGreaterThan(afterLater.expiryMillis() + store.graceMillis() - 2_000);
     }
 
     // ------------------------------------------------------------------ id change
@@ -311,11 +383,8 @@ public abstract class SessionStoreContract {
         String oldId = newId();
         createSaved(oldId, 600, Map.of("a", "x"));
         long ttlBefore = raw().pttl(store.keys().sessionKey(oldId));
-        // a new id in another shard, so that on Cluster the two keys are in different slots
-        String newId;
-        do {
-            newId = newId();
-        } while (SessionKeys.shardOf(newId) == SessionKeys.shardOf(oldId));
+        long expiryBefore = store.load(oldId).expiryMillis();
+        String newId = newIdInShardOf(oldId);
 
         assertThat(store.changeId(oldId, newId)).isTrue();
 
@@ -324,17 +393,18 @@ public abstract class SessionStoreContract {
         SessionState moved = store.open(newId);
         assertThat(moved.getAttribute("a", loader())).isEqualTo("x");
         assertThat(raw().pttl(store.keys().sessionKey(newId))).isBetween(ttlBefore - 10_000, ttlBefore);
-        assertThat(raw().zscore(store.keys().indexKeyFor(newId), newId))
-                .isEqualTo((double) store.load(newId).expiryMillis());
+        assertThat(store.load(newId).expiryMillis()).isEqualTo(expiryBefore);
+        assertThat(raw().zscore(store.keys().indexKeyFor(newId), newId)).isEqualTo((double) expiryBefore);
         moved.setAttribute("b", "y");
         assertThat(moved.save()).isEqualTo(SaveResult.SAVED);
     }
 
     @Test
     void changeIdOfMissingSessionReturnsFalseAndToTakenIdFails() {
-        assertThat(store.changeId(newId(), newId())).isFalse();
+        String missing = newId();
+        assertThat(store.changeId(missing, newIdInShardOf(missing))).isFalse();
         String a = newId();
-        String b = newId();
+        String b = newIdInShardOf(a);
         createSaved(a, 600, Map.of("who", "a"));
         createSaved(b, 600, Map.of("who", "b"));
         assertThatThrownBy(() -> store.changeId(a, b)).isInstanceOf(SessionStoreException.class)
@@ -343,97 +413,55 @@ public abstract class SessionStoreContract {
         assertThat(store.open(a).getAttribute("who", loader())).isEqualTo("a");
     }
 
-    // ------------------------------------------------------------------ expiry claims
-
     @Test
-    void expiredSessionIsClaimedOnceAndStaysReadableForTheClaimer() {
-        String id = newId();
-        createSaved(id, 60, Map.of("a", "x"));
-        String alive = newId();
-        createSaved(alive, 6000, Map.of("a", "y"));
-        clock.advance(Duration.ofSeconds(61));
-
-        assertThat(store.claimExpired(100)).containsExactly(id);
-        StoredSession data = store.load(id);
-        assertThat(data).isNotNull();
-        assertThat(data.attributes()).containsKey("a");
-        assertThat(newStore("node-b").claimExpired(100)).isEmpty();
-        assertThat(store.delete(id)).isTrue();
+    void changeIdToAnIdOfAnotherShardIsRefusedAndChangesNothing() {
+        String oldId = newId();
+        createSaved(oldId, 600, Map.of("a", "x"));
+        String other;
+        do {
+            other = newId();
+        } while (SessionKeys.shardOf(other) == SessionKeys.shardOf(oldId));
+        String otherShard = other;
+        assertThatThrownBy(() -> store.changeId(oldId, otherShard)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shard").hasMessageContaining("IdsInShard")
+                .hasMessageNotContaining(oldId).hasMessageNotContaining(otherShard);
+        assertThat(store.load(otherShard)).isNull();
+        assertThat(store.open(oldId).getAttribute("a", loader())).isEqualTo("x");
     }
 
     @Test
-    void claimedSessionOpensWithItsAttributesForTheListeners() {
-        String id = newId();
-        createSaved(id, 60, Map.of("a", "x"));
-        clock.advance(Duration.ofSeconds(61));
-        assertThat(store.open(id)).isNull();
+    void invalidationRacingAnIdChangeIsNeverUndone() {
+        // invalidated first: the change finds nothing, and nothing comes back under either id
+        String first = newId();
+        createSaved(first, 600, Map.of("user", "alice"));
+        String firstNew = newIdInShardOf(first);
+        assertThat(newStore("node-b").delete(first)).isTrue();
+        assertThat(store.changeId(first, firstNew)).isFalse();
+        assertThat(store.load(first)).isNull();
+        assertThat(store.load(firstNew)).isNull();
 
-        assertThat(store.claimExpired(100)).containsExactly(id);
-        SessionState claimed = store.openClaimed(id);
-        assertThat(claimed).isNotNull();
-        assertThat(claimed.getAttribute("a", loader())).isEqualTo("x");
-        assertThat(store.delete(id)).isTrue();
-        assertThat(store.openClaimed(id)).isNull();
+        // changed first: the invalidating node finds the session under its new id only, and deletes it there
+        String second = newId();
+        createSaved(second, 600, Map.of("user", "bob"));
+        String secondNew = newIdInShardOf(second);
+        assertThat(store.changeId(second, secondNew)).isTrue();
+        RedisSessionStore b = newStore("node-b");
+        assertThat(b.delete(second)).isFalse();
+        assertThat(b.delete(secondNew)).isTrue();
+        assertThat(store.load(second)).isNull();
+        assertThat(store.load(secondNew)).isNull();
+        assertThat(store.changeId(secondNew, newIdInShardOf(secondNew))).isFalse();
     }
 
     @Test
-    void sessionKeptAliveOnOneNodeIsNotClaimedByAnIdleNode() {
+    void expiredSessionCannotChangeItsId() {
         String id = newId();
-        createSaved(id, 100, Map.of("a", "x"));
-        RedisSessionStore idle = newStore("idle-node");
-        for (int i = 0; i < 5; i++) {
-            clock.advance(Duration.ofSeconds(60));
-            SessionState s = store.open(id);
-            assertThat(s).isNotNull();
-            s.access(clock.millis());
-            assertThat(s.save()).isEqualTo(SaveResult.SAVED);
-            assertThat(idle.claimExpired(100)).doesNotContain(id);
-        }
-        clock.advance(Duration.ofSeconds(101));
-        assertThat(idle.claimExpired(100)).containsExactly(id);
-    }
-
-    @Test
-    void concurrentClaimersGetEveryExpiredSessionExactlyOnce() throws Exception {
-        int sessions = 120;
-        Set<String> ids = new HashSet<>();
-        for (int i = 0; i < sessions; i++) {
-            String id = newId();
-            ids.add(id);
-            createSaved(id, 30, Map.of("n", i));
-        }
-        clock.advance(Duration.ofSeconds(31));
-        int claimers = 4;
-        List<RedisSessionStore> nodes = new ArrayList<>();
-        for (int i = 0; i < claimers; i++) {
-            nodes.add(newStore("claimer-" + i));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(claimers);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<List<String>>> results = new ArrayList<>();
-            for (RedisSessionStore node : nodes) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    List<String> mine = new ArrayList<>();
-                    List<String> batch;
-                    do {
-                        batch = node.claimExpired(7);
-                        mine.addAll(batch);
-                    } while (!batch.isEmpty());
-                    return mine;
-                }));
-            }
-            start.countDown();
-            List<String> all = new ArrayList<>();
-            for (Future<List<String>> f : results) {
-                all.addAll(f.get(60, TimeUnit.SECONDS));
-            }
-            assertThat(all).hasSize(sessions).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(all)).isEqualTo(ids);
-        } finally {
-            pool.shutdownNow();
-        }
+        createSaved(id, 1, Map.of("a", "x"));
+        awaitExpiredInRedis(List.of(id));
+        String newId = newIdInShardOf(id);
+        assertThat(store.changeId(id, newId)).isFalse();
+        assertThat(store.load(newId)).isNull();
+        assertThat(store.load(id)).isNotNull(); // left for its claimer and its listeners
     }
 
     // ------------------------------------------------------------------ round trips
@@ -442,6 +470,7 @@ public abstract class SessionStoreContract {
     void roundTripsPerOperationAreAsDocumented() {
         StoreMetrics m = store.metrics();
         String id = newId();
+        store.load(newId()); // a fresh server may answer the first call of a script with NOSCRIPT
 
         long before = m.getRoundTrips();
         SessionState created = store.newSession(id, 600);

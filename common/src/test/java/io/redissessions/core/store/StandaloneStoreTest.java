@@ -36,6 +36,7 @@ class StandaloneStoreTest extends SessionStoreContract {
     @Test
     void serverSeesOneCommandForLoadAndOneForChangedSaveAndNoneForUnchanged() {
         String id = newId();
+        store.load(id); // the server learns the load script (NOSCRIPT, then EVAL) before counting starts
         createSaved(id, 600, Map.of("a", "x"));
         CommandStats before = CommandStats.read(redis);
         SessionState s = store.open(id);
@@ -47,7 +48,8 @@ class StandaloneStoreTest extends SessionStoreContract {
         s.save();
         CommandStats afterChanged = CommandStats.read(redis);
 
-        assertThat(afterLoad.minus(before)).isEqualTo(Map.of("hgetall", 1L));
+        // one script: Redis's clock and the hash (Redis counts what a script runs inside itself too)
+        assertThat(afterLoad.minus(before)).isEqualTo(Map.of("evalsha", 1L, "time", 1L, "hgetall", 1L));
         assertThat(afterUnchanged.minus(afterLoad)).isEmpty();
         // Redis also counts the commands a script runs inside itself; the client sent one EVALSHA
         assertThat(afterChanged.minus(afterUnchanged)).containsEntry("evalsha", 1L)
