@@ -36,8 +36,9 @@ T=$ROOT/benchmarks/target
 DIST=$T/dist
 
 if [ $BUILD = 1 ]; then
-  log "building benchmarks and the adapters (./mvnw -q -DskipTests package -pl benchmarks -am)"
-  ./mvnw -q -B -DskipTests package -pl benchmarks -am
+  # the adapters as users install them: tomcat-valve's -all jar, jetty-session's jetty-base overlay
+  log "building the benchmarks and the adapters (./mvnw -q -DskipTests package -pl benchmarks,tomcat-valve,jetty-session -am)"
+  ./mvnw -q -B -DskipTests package -pl benchmarks,tomcat-valve,jetty-session -am
 fi
 [ -f "$T/classpath.txt" ] || die "benchmarks are not built: run without --no-build"
 CP="$T/classes:$(cat "$T/classpath.txt")"
