@@ -60,9 +60,9 @@ final class ReliabilityReport {
                 b.append(r.failure()).append('\n');
                 continue;
             }
-            b.append(r.times().note()).append(String.format(" (fault at %.1f s, over at %.1f s of the load). %d answers, %d acknowledged increments, %d increments applied although their request failed.",
+            b.append(r.times().note()).append(String.format(" (fault at %.1f s, over at %.1f s of the load). %d answers, %d acknowledged increments, %d increments applied although their request failed, %d reads that missed an acknowledged increment. Answers %s.",
                     r.times().startMillis() / 1000.0, r.times().healMillis() / 1000.0, r.answers().size(), r.acknowledgedWrites(),
-                    r.appliedUnacknowledged()));
+                    r.appliedUnacknowledged(), r.readsBehind(), r.breakdown()));
             List<String> notes = new java.util.ArrayList<>(r.anomalies().stream().limit(6).toList());
             notes.addAll(r.finalCheck().notes().stream().limit(4).toList());
             if (!notes.isEmpty()) {

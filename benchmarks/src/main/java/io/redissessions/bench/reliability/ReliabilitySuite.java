@@ -57,9 +57,9 @@ public final class ReliabilitySuite {
                         Faults.stall(5), sessions, clients, false, LATENCY_BOUND_MILLIS),
                 new Scenario("slow-replies", "Slow replies (`DEBUG SLEEP 3` > socketTimeoutMillis 2000)", () -> new Standalone(false),
                         Map.of(), Faults.debugSleep(3), sessions, clients, false, LATENCY_BOUND_MILLIS),
-                new Scenario("pool-exhaustion", "Pool exhaustion (poolMaxTotal 4, 128 concurrent sessions, replies delayed 200 ms for 10 s)",
-                        () -> new SlowProxy(new Standalone(false)), Map.of("poolMaxTotal", "4"), Faults.slowReplies(200, 10),
-                        128, 128, false, POOL_LATENCY_BOUND_MILLIS));
+                new Scenario("pool-exhaustion", "Pool exhaustion (poolMaxTotal 4, 64 concurrent sessions, replies delayed 300 ms for 10 s)",
+                        () -> new SlowProxy(new Standalone(false)), Map.of("poolMaxTotal", "4"), Faults.slowReplies(300, 10),
+                        64, 64, false, POOL_LATENCY_BOUND_MILLIS));
     }
 
     public static void main(String[] argv) throws IOException {

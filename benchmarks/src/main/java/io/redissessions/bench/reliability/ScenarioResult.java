@@ -7,12 +7,12 @@ import java.util.TreeMap;
 
 /** What one scenario measured, and whether it met its target. */
 record ScenarioResult(Scenario scenario, List<Answer> answers, List<String> anomalies, long resets, long lostAcked,
-                      int sessionsWithLoss, long appliedUnacknowledged, long acknowledgedWrites,
+                      int sessionsWithLoss, long appliedUnacknowledged, long acknowledgedWrites, long readsBehind,
                       LoadClient.FinalCheck finalCheck, int keysInRedis, int sessions, Fault.Times times,
                       String failure) {
 
     static ScenarioResult failed(Scenario s, String failure) {
-        return new ScenarioResult(s, List.of(), List.of(), 0, 0, 0, 0, 0, null, -1, 0, null, failure);
+        return new ScenarioResult(s, List.of(), List.of(), 0, 0, 0, 0, 0, 0, null, -1, 0, null, failure);
     }
 
     static ScenarioResult of(Scenario s, LoadClient load, LoadClient.FinalCheck fc, int keys, Fault.Times times) {
@@ -20,16 +20,18 @@ record ScenarioResult(Scenario scenario, List<Answer> answers, List<String> anom
         long lost = 0;
         long applied = 0;
         long acked = 0;
+        long behind = 0;
         int withLoss = 0;
         for (TrackedSession t : load.sessions()) {
             resets += t.resets;
             lost += t.lostAcked;
             applied += t.appliedUnacknowledged;
             acked += t.acknowledgedWrites;
+            behind += t.readsBehind;
             withLoss += t.lostAcked > 0 ? 1 : 0;
         }
         return new ScenarioResult(s, load.answers(), load.anomalies(), resets, lost + fc.lostAtEnd(), withLoss, applied,
-                acked, fc, keys, load.sessions().size(), times, null);
+                acked, behind, fc, keys, load.sessions().size(), times, null);
     }
 
     Map<String, Long> byStatus() {
@@ -64,6 +66,28 @@ record ScenarioResult(Scenario scenario, List<Answer> answers, List<String> anom
         return last == Long.MIN_VALUE || times == null ? 0 : Math.max(0, (last - times.healMillis()) / 1000.0);
     }
 
+    /** Statuses and max latency of the answers sent before, during and after the fault, and per node. */
+    String breakdown() {
+        Map<String, List<Answer>> groups = new java.util.LinkedHashMap<>();
+        for (Answer a : answers) {
+            String phase = a.atMillis() < times.startMillis() ? "before the fault"
+                    : a.atMillis() <= times.healMillis() ? "during" : "after";
+            groups.computeIfAbsent(phase, k -> new ArrayList<>()).add(a);
+        }
+        for (Answer a : answers) {
+            groups.computeIfAbsent(a.node(), k -> new ArrayList<>()).add(a);
+        }
+        StringBuilder b = new StringBuilder();
+        groups.forEach((group, list) -> {
+            Map<String, Long> st = new TreeMap<>();
+            list.forEach(a -> st.merge(Answer.statusName(a.status()), 1L, Long::sum));
+            long max = list.stream().mapToLong(Answer::latencyMillis).max().orElse(0);
+            b.append(b.length() == 0 ? "" : "; ").append(group).append(": ").append(st).append(", max ")
+                    .append(String.format("%.2f s", max / 1000.0));
+        });
+        return b.toString().replace("=", ": ");
+    }
+
     long maxLatencyMillis() {
         return answers.stream().mapToLong(Answer::latencyMillis).max().orElse(0);
     }
@@ -90,6 +114,9 @@ record ScenarioResult(Scenario scenario, List<Answer> answers, List<String> anom
         }
         if (lostAcked > 0 && !scenario.lossAllowed()) {
             m.add(lostAcked + " acknowledged increments lost");
+        }
+        if (readsBehind > 0 && !scenario.lossAllowed()) {
+            m.add(readsBehind + " reads did not see an increment acknowledged before them");
         }
         if (slowerThanBound() > 0) {
             m.add(slowerThanBound() + " answers slower than " + scenario.latencyBoundMillis() / 1000.0 + " s (max "

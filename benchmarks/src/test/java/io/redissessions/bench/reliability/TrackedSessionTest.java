@@ -37,10 +37,22 @@ class TrackedSessionTest {
     }
 
     @Test
-    void aReadBelowTheLastAcknowledgedValueCountsTheDifference() {
+    void aReadBelowTheLastAcknowledgedValueIsAReadBehindNotYetALoss() {
         TrackedSession s = session(10);
-        assertThat(s.onAnswer("ro", line("m1", 7, false), null)).contains("lost 3");
-        assertThat(s.lostAcked).isEqualTo(3);
+        assertThat(s.onAnswer("ro", line("m1", 7, false), null)).contains("read 7 although 10");
+        assertThat(s.readsBehind).isEqualTo(1);
+        assertThat(s.lostAcked).isZero();
+        // the acknowledged increments did arrive: the next increment makes it 11
+        assertThat(s.onAnswer("rw", line("m1", 11, false), null)).isNull();
+        assertThat(s.lostAcked).isZero();
+    }
+
+    @Test
+    void aReadBehindFollowedByAnIncrementThatDoesNotGrowIsALoss() {
+        TrackedSession s = session(10);
+        s.onAnswer("ro", line("m1", 8, false), null);
+        assertThat(s.onAnswer("rw", line("m1", 9, false), null)).contains("lost 2");
+        assertThat(s.lostAcked).isEqualTo(2);
     }
 
     @Test
