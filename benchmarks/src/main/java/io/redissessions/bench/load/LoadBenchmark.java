@@ -82,27 +82,30 @@ public final class LoadBenchmark {
             List<String> cookies = SessionCookies.create(node.baseUrl() + "/rw", n);
             long memoryAfter = RedisInfo.read(redis).number("used_memory");
             Path cookieFile = Wrk.writeCookies(d.work().resolve("cookies-" + node.name() + ".txt"), cookies);
+            // JIT warm-up on every page before any is measured, so the first page measured is not the coldest
+            for (String page : args.list("pages")) {
+                wrk.run(node.baseUrl() + "/" + page, cookieFile, args.integer("warmup"));
+            }
             for (String page : args.list("pages")) {
                 String url = node.baseUrl() + "/" + page;
-                wrk.run(url, cookieFile, args.integer("warmup"));
                 Path jfr = jfrDir == null ? null : jfrDir.resolve(node.name() + "-" + page + ".jfr");
                 if (jfr != null) {
                     Files.createDirectories(jfrDir);
-                    jcmd(node.pid(), "JFR.start", "name=bench", "settings=profile", "filename=" + jfr.toAbsolutePath());
+                    jcmd(node.pid(), "JFR.start", "name=bench", "settings=" + denseProfile(d.work()), "filename=" + jfr.toAbsolutePath());
                 }
                 RedisInfo before = RedisInfo.read(redis);
-                long cpuBefore = Processes.cpuNanos(node.pid());
+                Processes.Cpu cpuBefore = Processes.cpu(node.pid());
                 Wrk.Result result = wrk.run(url, cookieFile, args.integer("seconds"));
-                long cpuAfter = Processes.cpuNanos(node.pid());
+                Processes.Cpu cpuAfter = Processes.cpu(node.pid());
                 RedisInfo after = RedisInfo.read(redis);
                 if (jfr != null) {
                     jcmd(node.pid(), "JFR.stop", "name=bench");
                     log("JFR recording: " + jfr);
                 }
-                Measurement m = new Measurement(container, sessions, page, result, after.minus(before), cpuAfter - cpuBefore);
+                Measurement m = new Measurement(container, sessions, page, result, after.minus(before), cpuAfter.minus(cpuBefore));
                 log(String.format("  /%s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, %.2f commands and %.2f round trips per request, %.0f us CPU per request",
                         page, result.perSecond(), result.p50Micros() / 1000, result.p99Micros() / 1000, result.non2xx(),
-                        m.commandsPerRequest(), m.roundTripsPerRequest(), m.perRequest(m.containerCpuNanos()) / 1000));
+                        m.commandsPerRequest(), m.roundTripsPerRequest(), m.perRequest(m.containerCpu().totalNanos()) / 1000));
                 report.add(m);
             }
             String pattern = Setups.sessionKeyPattern(sessions);
@@ -111,6 +114,24 @@ public final class LoadBenchmark {
                         (memoryAfter - memoryBefore) / (double) n);
             }
         }
+    }
+
+    /**
+     * The JDK's profile.jfc with Java code sampled every millisecond (instead of 10) and native
+     * code every 5 ms (instead of 20): a 15 s run on two busy cores gives enough samples.
+     */
+    private static Path denseProfile(Path work) throws IOException {
+        String jfc = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        String dense = jfc.replace("<setting name=\"period\" control=\"method-sampling-java-interval\">10 ms</setting>",
+                        "<setting name=\"period\" control=\"method-sampling-java-interval\">1 ms</setting>")
+                .replace("<setting name=\"period\" control=\"method-sampling-native-interval\">20 ms</setting>",
+                        "<setting name=\"period\" control=\"method-sampling-native-interval\">5 ms</setting>");
+        if (dense.equals(jfc)) {
+            throw new IllegalStateException("profile.jfc of this JDK has no method-sampling periods to change");
+        }
+        Path file = work.resolve("bench-profile.jfc");
+        Files.writeString(file, dense);
+        return file.toAbsolutePath();
     }
 
     private static void jcmd(long pid, String... command) {

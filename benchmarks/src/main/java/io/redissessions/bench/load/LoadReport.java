@@ -47,31 +47,32 @@ public final class LoadReport {
         StringBuilder b = new StringBuilder();
         b.append("Run ").append(date).append(" on ").append(machine).append(".\n\n");
         b.append("Command: `").append(args.get("command")).append("`: ").append(args.get("seconds"))
-                .append(" s measured after ").append(args.get("warmup")).append(" s of warm-up per page, wrk -t")
+                .append(" s measured per page after ").append(args.get("warmup")).append(" s of warm-up on each page, wrk -t")
                 .append(args.get("threads")).append(" -c").append(args.get("connections")).append(" over ")
                 .append(args.get("sessions")).append(" sessions, container heap ").append(args.get("heap")).append(".\n\n");
-        b.append("| container | sessions | page | requests/s | × in memory | p50 ms | p99 ms | non-2xx, errors | Redis commands/request | round trips/request | bytes to Redis/request | container CPU µs/request | Redis CPU µs/request |\n");
+        b.append("| container | sessions | page | requests/s | × in memory | p50 ms | p99 ms | non-2xx, errors | Redis commands/request | round trips/request | bytes to Redis/request | container CPU µs/request (user + system) | Redis CPU µs/request |\n");
         b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Measurement m : rows) {
             Wrk.Result w = m.wrk();
             String ratio = find(m.container(), "memory", m.page())
                     .map(mem -> String.format("%.2f", w.perSecond() / mem.wrk().perSecond())).orElse("–");
             boolean usesRedis = !m.sessions().equals("memory");
-            b.append(String.format("| %s | %s | /%s | %,.0f | %s | %.2f | %.2f | %d, %d | %s | %s | %s | %.0f | %s |\n",
+            b.append(String.format("| %s | %s | /%s | %,.0f | %s | %.2f | %.2f | %d, %d | %s | %s | %s | %.0f (%.0f + %.0f) | %s |\n",
                     m.container(), m.sessions(), m.page(), w.perSecond(), ratio, w.p50Micros() / 1000, w.p99Micros() / 1000,
                     w.non2xx(), w.socketErrors() + w.timeouts(),
                     usesRedis ? String.format("%.2f", m.commandsPerRequest()) : "–",
                     usesRedis ? String.format("%.2f", m.roundTripsPerRequest()) : "–",
                     usesRedis ? String.format("%.0f", m.perRequest(m.redis().inputBytes())) : "–",
-                    m.perRequest(m.containerCpuNanos()) / 1000,
+                    m.perRequest(m.containerCpu().totalNanos()) / 1000, m.perRequest(m.containerCpu().userNanos()) / 1000,
+                    m.perRequest(m.containerCpu().systemNanos()) / 1000,
                     usesRedis ? String.format("%.0f", m.perRequest(m.redis().cpuNanos()) / 1000) : "–"));
         }
         b.append("\nRedis commands per request (INFO commandstats; commands run inside a script count too):\n\n");
-        b.append("| container | sessions | page | commands |\n|---|---|---|---|\n");
+        b.append("| container | sessions | page | commands | connections opened during the run |\n|---|---|---|---|---:|\n");
         for (Measurement m : rows) {
             if (!m.sessions().equals("memory")) {
                 b.append("| ").append(m.container()).append(" | ").append(m.sessions()).append(" | /").append(m.page())
-                        .append(" | ").append(m.commandMix()).append(" |\n");
+                        .append(" | ").append(m.commandMix()).append(" | ").append(m.redis().connections()).append(" |\n");
             }
         }
         if (!memory.isEmpty()) {

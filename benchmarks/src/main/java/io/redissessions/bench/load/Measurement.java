@@ -1,12 +1,14 @@
 package io.redissessions.bench.load;
 
+import io.redissessions.bench.node.Processes;
+
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** What one measured run of one page on one configuration gave. */
 public record Measurement(String container, String sessions, String page, Wrk.Result wrk, RedisInfo.Delta redis,
-                          double containerCpuNanos) {
+                          Processes.Cpu containerCpu) {
 
     public double perRequest(double total) {
         return wrk.requests() == 0 ? 0 : total / wrk.requests();

@@ -64,11 +64,13 @@ public record RedisInfo(Map<String, String> fields, Map<String, Long> commandCal
                 number("total_net_input_bytes") - earlier.number("total_net_input_bytes"),
                 number("total_net_output_bytes") - earlier.number("total_net_output_bytes"),
                 (decimal("used_cpu_user") + decimal("used_cpu_sys")
-                        - earlier.decimal("used_cpu_user") - earlier.decimal("used_cpu_sys")) * 1e9);
+                        - earlier.decimal("used_cpu_user") - earlier.decimal("used_cpu_sys")) * 1e9,
+                number("total_connections_received") - earlier.number("total_connections_received") - 1);
     }
 
-    /** Commands by name, read events, bytes in and out, CPU nanoseconds. */
-    public record Delta(Map<String, Long> commands, long reads, long inputBytes, long outputBytes, double cpuNanos) {
+    /** Commands by name, read events, bytes in and out, CPU nanoseconds, connections opened (less the INFO one). */
+    public record Delta(Map<String, Long> commands, long reads, long inputBytes, long outputBytes, double cpuNanos,
+                        long connections) {
 
         public long totalCommands() {
             return commands.values().stream().mapToLong(Long::longValue).sum();

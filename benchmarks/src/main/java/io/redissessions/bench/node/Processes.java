@@ -31,14 +31,26 @@ public final class Processes {
         }
     }
 
-    /** User + system CPU time of a process so far, in nanoseconds ({@code /proc/<pid>/stat}). */
-    public static long cpuNanos(long pid) {
+    /** User and system CPU time of a process so far, in nanoseconds ({@code /proc/<pid>/stat}). */
+    public record Cpu(long userNanos, long systemNanos) {
+
+        public long totalNanos() {
+            return userNanos + systemNanos;
+        }
+
+        public Cpu minus(Cpu earlier) {
+            return new Cpu(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos);
+        }
+    }
+
+    public static Cpu cpu(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // the command name (field 2) is in parentheses and may hold spaces: split after it
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return ticks * 1_000_000_000L / clockTicksPerSecond();
+            long hz = clockTicksPerSecond();
+            // utime and stime: fields 14 and 15 of the line
+            return new Cpu(Long.parseLong(f[11]) * 1_000_000_000L / hz, Long.parseLong(f[12]) * 1_000_000_000L / hz);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

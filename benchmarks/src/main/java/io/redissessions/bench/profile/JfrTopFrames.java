@@ -29,10 +29,13 @@ public final class JfrTopFrames {
     private static final List<String[]> COMPONENTS = List.of(
             new String[]{"io.redissessions.tomcat.shaded.redis.", "Jedis"},
             new String[]{"redis.clients.", "Jedis"},
+            new String[]{"io.redissessions.tomcat.shaded.jackson.", "Jackson"},
             new String[]{"io.redissessions.tomcat.shaded.com.fasterxml.", "Jackson"},
             new String[]{"com.fasterxml.", "Jackson"},
             new String[]{"io.redissessions.tomcat.shaded.org.apache.commons.pool2", "commons-pool2"},
+            new String[]{"io.redissessions.tomcat.shaded.pool2", "commons-pool2"},
             new String[]{"org.apache.commons.pool2", "commons-pool2"},
+            new String[]{"io.redissessions.bench.", "the benchmark's servlet"},
             new String[]{"io.redissessions.", "redis-sessions"},
             new String[]{"org.redisson.", "Redisson"},
             new String[]{"io.netty.", "Netty"},
@@ -79,37 +82,92 @@ public final class JfrTopFrames {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
         Map<String, Integer> components = new HashMap<>();
+        Map<String, Integer> ownTotal = new HashMap<>();
+        Map<String, Integer> ownSelf = new HashMap<>();
+        Map<String, Integer> nativeWaits = new HashMap<>();
         int samples = 0;
+        int nativeSamples = 0;
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
-                if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
-                    continue;
-                }
+                String type = e.getEventType().getName();
                 RecordedStackTrace stack = e.getStackTrace();
                 if (stack == null || stack.getFrames().isEmpty()) {
                     continue;
                 }
-                samples++;
                 List<RecordedFrame> frames = stack.getFrames();
+                if (type.equals("jdk.NativeMethodSample")) {
+                    // a request thread in native code is mostly waiting: for the client's bytes, or Redis's answer
+                    if (frames.stream().anyMatch(f -> name(f.getMethod()).contains("Http11Processor.service")
+                            || name(f.getMethod()).contains("HttpChannel"))) {
+                        nativeSamples++;
+                        nativeWaits.merge(firstOwnFrame(frames), 1, Integer::sum);
+                    }
+                    continue;
+                }
+                if (!type.equals("jdk.ExecutionSample")) {
+                    continue;
+                }
+                samples++;
                 String top = name(frames.get(0).getMethod());
                 self.merge(top, 1, Integer::sum);
-                components.merge(component(frames.get(0).getMethod()), 1, Integer::sum);
+                RecordedMethod charged = innermostNonJdk(frames);
+                components.merge(component(charged), 1, Integer::sum);
+                if (isOwn(charged)) {
+                    ownSelf.merge(name(charged), 1, Integer::sum);
+                }
                 Set<String> seen = new HashSet<>();
                 for (RecordedFrame f : frames) {
                     String n = name(f.getMethod());
                     if (seen.add(n)) {
                         total.merge(n, 1, Integer::sum);
+                        if (isOwn(f.getMethod())) {
+                            ownTotal.merge(n, 1, Integer::sum);
+                        }
                     }
                 }
             }
         }
         StringBuilder b = new StringBuilder("### " + recording.getFileName() + "\n\n" + samples
-                + " execution samples (threads running Java code).\n\n");
-        b.append(table("CPU by component (of the top frame)", components, samples, components.size()));
+                + " execution samples (threads running Java code), " + nativeSamples
+                + " native samples of request threads (in native code: mostly waiting on a socket).\n\n");
+        b.append(table("CPU by component (of the innermost frame outside the JDK: JDK code is charged to its caller)",
+                components, samples, components.size()));
         b.append(table("Top frames (self)", self, samples, TOP));
-        b.append(table("Methods on the stack (total, each counted once per sample)", total, samples, TOP));
+        b.append(table("redis-sessions, Jedis, Jackson and commons-pool2 methods charged with the sample (self, JDK code charged to its caller)",
+                ownSelf, samples, TOP));
+        b.append(table("redis-sessions, Jedis, Jackson and commons-pool2 methods on the stack (total, each counted once per sample)",
+                ownTotal, samples, TOP));
+        b.append(table("All methods on the stack (total)", total, samples, TOP));
+        if (nativeSamples > 0) {
+            b.append(table("Request threads in native code, by the innermost redis-sessions/Jedis frame (else the top frame)",
+                    nativeWaits, nativeSamples, 12));
+        }
         return b.toString();
+    }
+
+    private static RecordedMethod innermostNonJdk(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            String t = f.getMethod().getType().getName();
+            if (!t.startsWith("java.") && !t.startsWith("jdk.") && !t.startsWith("sun.")) {
+                return f.getMethod();
+            }
+        }
+        return frames.get(0).getMethod();
+    }
+
+    private static boolean isOwn(RecordedMethod m) {
+        String c = component(m);
+        return c.equals("redis-sessions") || c.equals("Jedis") || c.equals("Jackson") || c.equals("commons-pool2");
+    }
+
+    private static String firstOwnFrame(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            if (isOwn(f.getMethod())) {
+                return name(f.getMethod());
+            }
+        }
+        return "(no redis-sessions frame) " + name(frames.get(0).getMethod());
     }
 
     private static String table(String title, Map<String, Integer> counts, int samples, int limit) {

@@ -63,7 +63,7 @@ final class SeedPartition {
                     m.add(String.format("%s: last answer after %.1f s", b.node(), b.last()));
                 }
                 b.byStatus().forEach((k, v) -> {
-                    if (!k.equals("503") && !k.equals("200")) {
+                    if (!k.equals("503") && !k.equals("200") && !k.equals(Answer.statusName(Answer.NO_ANSWER))) {
                         m.add(b.node() + ": " + v + " answers " + k);
                     }
                 });
