@@ -33,7 +33,7 @@ public final class LoadBenchmark {
         defaults.put("stores", "memory,redis,redisson");
         defaults.put("pages", "ro,rw");
         defaults.put("seconds", "15");
-        defaults.put("warmup", "5");
+        defaults.put("warmup", "10");
         defaults.put("connections", "32");
         defaults.put("threads", "2");
         defaults.put("sessions", "200");
