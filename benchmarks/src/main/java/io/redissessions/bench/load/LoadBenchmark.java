@@ -43,6 +43,7 @@ public final class LoadBenchmark {
         defaults.put("command", "benchmarks/run.sh load");
         Args args = new Args(argv, defaults);
 
+        Processes.stopDescendantsOnExit();
         Distributions d = Distributions.fromSystemProperties();
         Files.createDirectories(d.work());
         Wrk wrk = new Wrk(d.work(), args.integer("threads"), args.integer("connections"));

@@ -85,6 +85,32 @@ public final class Processes {
         }
     }
 
+    /**
+     * When this JVM ends before its own clean-up ran (Ctrl-C, a kill): SIGTERM to every process it
+     * started (its descendants, by PID: containers, redis-server, wrk), SIGKILL to those still
+     * alive 10 s later.
+     */
+    public static void stopDescendantsOnExit() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            java.util.List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+            left.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (ProcessHandle p : left) {
+                while (p.isAlive() && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
+            }
+        }, "stop-started-processes"));
+    }
+
     /** Stops a process by its PID: SIGTERM, then SIGKILL after the grace period. */
     public static void stop(Process process, long graceSeconds) {
         if (process == null || !process.isAlive()) {

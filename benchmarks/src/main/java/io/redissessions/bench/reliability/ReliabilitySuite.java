@@ -3,6 +3,7 @@ package io.redissessions.bench.reliability;
 import io.redissessions.bench.load.Args;
 import io.redissessions.bench.load.Machine;
 import io.redissessions.bench.node.Distributions;
+import io.redissessions.bench.node.Processes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,6 +74,7 @@ public final class ReliabilitySuite {
         defaults.put("out", "target/bench/reliability.md");
         defaults.put("command", "benchmarks/run.sh reliability");
         Args args = new Args(argv, defaults);
+        Processes.stopDescendantsOnExit();
         Distributions d = Distributions.fromSystemProperties();
         Path work = d.work();
         Files.createDirectories(work);
@@ -105,7 +107,7 @@ public final class ReliabilitySuite {
         }
 
         String header = "Run " + date + " on " + machine + ".\n\nCommand: `" + args.get("command") + "`. "
-                + "Two Tomcat " + "11 and two jetty-home 12.1 nodes, namespace `" + NodeSet.NAMESPACE + "`, every setting at its "
+                + "Two Tomcat 11 and two jetty-home 12.1 nodes, namespace `" + NodeSet.NAMESPACE + "`, every setting at its "
                 + "default (socketTimeoutMillis " + SOCKET_TIMEOUT_MILLIS + ", connectTimeoutMillis " + CONNECT_TIMEOUT_MILLIS
                 + ", poolMaxTotal 16, poolMaxWaitMillis " + POOL_MAX_WAIT_MILLIS + ", failureMode fail) unless the row says. Load: "
                 + args.get("sessions") + " sessions, " + args.get("clients") + " client threads, each session used by one request at a "
