@@ -1,0 +1,33 @@
+package io.redissessions.bench.load;
+
+import io.redissessions.bench.node.Processes;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** What one measured run of one page on one configuration gave. */
+public record Measurement(String container, String sessions, String page, Wrk.Result wrk, RedisInfo.Delta redis,
+                          Processes.Cpu containerCpu) {
+
+    public double perRequest(double total) {
+        return wrk.requests() == 0 ? 0 : total / wrk.requests();
+    }
+
+    public double commandsPerRequest() {
+        return perRequest(redis.totalCommands());
+    }
+
+    public double roundTripsPerRequest() {
+        return perRequest(redis.reads());
+    }
+
+    /** {@code hgetall 1.00, evalsha 1.00, ...}: the commands Redis ran per request, most frequent first. */
+    public String commandMix() {
+        Map<String, Long> sorted = new TreeMap<>(redis.commands());
+        return sorted.entrySet().stream().filter(e -> perRequest(e.getValue()) >= 0.005)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .map(e -> e.getKey() + " " + String.format("%.2f", perRequest(e.getValue())))
+                .collect(Collectors.joining(", "));
+    }
+}
