@@ -162,8 +162,8 @@ class SessionSharingTest extends NodesTestBase {
         CommandStats afterChange = CommandStats.read(redis);
 
         // a read is one script (Redis's clock and the hash); Redis counts what it runs inside itself too
-        assertThat(afterRead.minus(before)).isEqualTo(java.util.Map.of("evalsha", 1L, "time", 1L, "hgetall", 1L));
-        assertThat(afterChange.minus(afterRead)).containsEntry("hgetall", 1L).containsEntry("evalsha", 2L)
+        assertThat(afterRead.minus(before)).isEqualTo(java.util.Map.of("evalsha_ro", 1L, "time", 1L, "hgetall", 1L));
+        assertThat(afterChange.minus(afterRead)).containsEntry("hgetall", 1L).containsEntry("evalsha_ro", 1L).containsEntry("evalsha", 1L)
                 .doesNotContainKeys("eval", "multi", "exec");
     }
 

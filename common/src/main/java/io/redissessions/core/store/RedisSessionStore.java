@@ -76,6 +76,12 @@ public class RedisSessionStore implements AutoCloseable {
     private final StoreMetrics metrics = new StoreMetrics();
     private final ExpiryClaimer claimer;
     private final StoreLog log;
+    /**
+     * Read-only scripts (load, exists, claim candidates) run with EVALSHA_RO (Redis 7+), which
+     * Redis serves during {@code CLIENT PAUSE WRITE} (a failover in progress) and on replicas;
+     * false once Redis said it does not know the command.
+     */
+    private volatile boolean readOnlyScripts = true;
 
     /**
      * @param config    validated settings
@@ -362,11 +368,38 @@ public class RedisSessionStore implements AutoCloseable {
      * once more on a fresh connection when the connection broke, as {@link #read} does.
      */
     Object readScript(String what, LuaScript script, List<byte[]> keyArgs, List<byte[]> args) {
+        if (readOnlyScripts) {
+            try {
+                try {
+                    return read(what, j -> j.evalshaReadonly(script.sha1(), keyArgs, args));
+                } catch (JedisNoScriptException e) {
+                    return read(what, j -> j.evalReadonly(script.source(), keyArgs, args));
+                }
+            } catch (SessionStoreException e) {
+                if (!isUnknownReadOnlyCommand(e)) {
+                    throw e;
+                }
+                readOnlyScripts = false; // Redis before 7.0: plain EVALSHA from now on
+                log.info("redis-sessions: Redis at " + connector.uri().masked() + " has no EVALSHA_RO (before 7.0); "
+                        + "read-only scripts run with EVALSHA");
+            }
+        }
         try {
             return read(what, j -> j.evalsha(script.sha1(), keyArgs, args));
         } catch (JedisNoScriptException e) {
             return read(what, j -> j.eval(script.source(), keyArgs, args));
         }
+    }
+
+    private static boolean isUnknownReadOnlyCommand(SessionStoreException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof redis.clients.jedis.exceptions.JedisDataException && m != null
+                    && m.startsWith("ERR unknown command") && m.toLowerCase(java.util.Locale.ROOT).contains("_ro")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One round trip, timed and counted; Redis failures become {@link SessionStoreException}. */

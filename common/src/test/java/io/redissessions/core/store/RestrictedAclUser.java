@@ -14,7 +14,7 @@ final class RestrictedAclUser {
 
     /** What the store sends itself: script calls (every read and write is one), health checks, connection set-up. */
     static final List<String> CLIENT_COMMANDS = List.of(
-            "+evalsha", "+eval", "+ping", "+client|setname", "+select");
+            "+evalsha", "+eval", "+evalsha_ro", "+eval_ro", "+ping", "+client|setname", "+select");
 
     /** What the Lua scripts call (a script runs with its caller's permissions). */
     static final List<String> SCRIPT_COMMANDS = List.of(

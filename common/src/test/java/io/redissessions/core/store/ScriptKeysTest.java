@@ -85,9 +85,10 @@ class ScriptKeysTest {
         String call = null;
         for (Executed e : executed) {
             if (!e.fromScript()) {
-                boolean script = e.name().equals("evalsha") || e.name().equals("eval");
+                boolean script = e.name().equals("evalsha") || e.name().equals("eval")
+                        || e.name().equals("evalsha_ro") || e.name().equals("eval_ro");
                 declared = script ? e.args().subList(3, 3 + Integer.parseInt(e.args().get(2))) : null;
-                String sha = !script ? null : e.name().equals("evalsha") ? e.args().get(1) : sha1(e.args().get(1));
+                String sha = !script ? null : e.name().startsWith("evalsha") ? e.args().get(1) : sha1(e.args().get(1));
                 call = script ? names.getOrDefault(sha, "unknown script " + sha) : null;
                 if (script) {
                     scripts.add(call);
