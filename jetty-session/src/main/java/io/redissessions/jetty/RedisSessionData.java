@@ -163,7 +163,7 @@ public class RedisSessionData extends SessionData {
             }
             _attributes.remove(name);
         } else {
-            codec.encode(name, value); // fails here, in the application's call, if it cannot be stored
+            codec.encodeStorable(name, value, loader); // fails here, in the application's call, if it cannot be stored or read back
             _attributes.put(name, value);
         }
         undecodable.remove(name);

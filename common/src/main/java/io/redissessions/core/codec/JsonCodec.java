@@ -96,6 +96,7 @@ public final class JsonCodec implements AttributeCodec {
                 .polymorphicTypeValidator(validator)
                 .setDefaultTyping(new JsonTypeResolverBuilder(validator, policy))
                 .addModule(JsonJavaTime.module())
+                .addModule(JsonJdkHelpers.module())
                 // Tolerate properties that the class no longer has: during a rolling deploy,
                 // nodes with the old and the new version of a class share sessions, and a
                 // removed field should not cost the user the whole attribute. Which classes
