@@ -52,7 +52,8 @@ import java.util.function.Function;
  *       {@code ["<class>", {}]} and {@code ["java.util.Collections$ReverseComparator2",
  *       {"reversed": <c>}]}; sorted maps and sets keep them ({@link JsonSortedForms}).</li>
  *   <li>The unmodifiable and synchronized wrappers of sorted maps and sets, under their own type
- *       id, rebuilt as the same wrapper around a TreeMap or TreeSet.</li>
+ *       id, rebuilt as the same wrapper around a TreeMap or TreeSet; and
+ *       {@code Collections.unmodifiableCollection}, which Jackson alone does not rebuild.</li>
  *   <li>What cannot be rebuilt as it was is written as a detached copy of the same kind: the
  *       checked wrappers (their element type has no public accessor: the copy does not check),
  *       {@code Collections.newSetFromMap}, and the key sets and value collections of maps

@@ -114,6 +114,19 @@ class SpringSecurityIT {
     // ------------------------------------------------------------------ codec=java: everything works
 
     @Test
+    void theRecipeOfTheDocsIsTheOneThisTestUses() throws IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("docs/frameworks.md"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("docs/frameworks.md above the module directory").isNotNull();
+        String doc = Files.readString(dir.resolve("docs/frameworks.md"));
+        String recipe = ALLOWED_CLASSES.replace(SpringWebapp.PACKAGE + ".*", "com.acme.*");
+        assertThat(doc).contains("codec=\"java\"\n         allowedClasses=\"" + recipe + "\"/>")
+                .contains("jetty.session.redis.codec=java\njetty.session.redis.allowedClasses=" + recipe + "\n");
+    }
+
+    @Test
     void springSecurityLoginTravelsBetweenTwoTomcatNodesWithCodecJava() {
         login(tomcats("spring-tomcat", "java", 2), "spring-tomcat");
     }
