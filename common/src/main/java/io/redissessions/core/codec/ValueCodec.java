@@ -32,7 +32,8 @@ import java.util.Objects;
  * bytes. Payloads, inflated or not, are at most {@link #MAX_PAYLOAD_BYTES}; larger values fail
  * to encode. Without a signing key, signed values are read without checking the signature (a
  * node without a key accepts unsigned values anyway). Every failure to decode, whatever the
- * cause, is an {@link AttributeDecodingException}. Instances are immutable and thread-safe.
+ * cause, is an {@link AttributeDecodingException}. Instances are thread-safe; their settings are
+ * fixed, and the only state is the cache of proven classes of {@link #encodeStorable}.
  */
 public final class ValueCodec {
 
