@@ -8,14 +8,34 @@ import java.io.OutputStream;
 /**
  * Writes a JDK serialization stream, refusing every class that {@link AllowListObjectInputStream}
  * would refuse on reading, so that the application learns about it in {@code setAttribute}.
+ * Map views, which the JDK cannot serialize, are written as detached copies ({@link JdkViews}).
+ * It also counts the objects that are not {@link DecodeProof#isScalar scalars}: a value with
+ * one such object at most is flat (see {@link DecodeProof}).
  */
 final class AllowListObjectOutputStream extends ObjectOutputStream {
 
     private final TypeNamePolicy policy;
+    private int compositeObjects;
 
     AllowListObjectOutputStream(OutputStream out, TypeNamePolicy policy) throws IOException {
         super(out);
         this.policy = policy;
+        enableReplaceObject(true);
+    }
+
+    /** Called once for each object written, after its own writeReplace; never for Class objects. */
+    @Override
+    protected Object replaceObject(Object obj) {
+        Object replaced = JdkViews.detachedCopy(obj);
+        if (replaced != null && !DecodeProof.isScalar(replaced.getClass())) {
+            compositeObjects++;
+        }
+        return replaced;
+    }
+
+    /** Whether the stream written holds one object besides scalars at most. */
+    boolean wroteFlatValue() {
+        return compositeObjects <= 1;
     }
 
     @Override

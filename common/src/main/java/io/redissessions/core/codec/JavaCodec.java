@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.io.ObjectOutputStream;
 import java.util.Objects;
 
 /**
@@ -60,13 +59,20 @@ public final class JavaCodec implements AttributeCodec {
 
     @Override
     public byte[] encode(String attributeName, Object value) {
+        return encodeForProof(attributeName, value).payload;
+    }
+
+    /** Encodes, and tells whether the value was flat (see {@link DecodeProof}). */
+    DecodeProof.Encoded encodeForProof(String attributeName, Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new AllowListObjectOutputStream(bytes, policy)) {
+        boolean flat;
+        try (AllowListObjectOutputStream out = new AllowListObjectOutputStream(bytes, policy)) {
             out.writeObject(value);
+            flat = out.wroteFlatValue();
         } catch (IOException | RuntimeException e) {
             throw encodingFailure(attributeName, value, e);
         }
-        return bytes.toByteArray();
+        return new DecodeProof.Encoded(bytes.toByteArray(), flat);
     }
 
     @Override
@@ -76,7 +82,9 @@ public final class JavaCodec implements AttributeCodec {
                 new ByteArrayInputStream(payload), loader, policy)) {
             in.setObjectInputFilter(filter());
             return in.readObject();
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            // StackOverflowError: hashCode or equals of a collection that holds itself, as a
+            // forged stream can make (HashMap calls hashCode while it reads its keys)
             String limits = String.valueOf(e.getMessage()).contains("REJECTED")
                     ? " (over the limits: depth " + MAX_DEPTH + ", references " + MAX_REFERENCES
                             + ", array length " + MAX_ARRAY_LENGTH + ", " + MAX_STREAM_BYTES + " bytes,"

@@ -19,8 +19,9 @@ import java.util.WeakHashMap;
  * <p>Admitted by default: null, String, Boolean, Character, the boxed numbers, BigDecimal,
  * BigInteger, arrays, ArrayList, LinkedList, HashMap, LinkedHashMap, TreeMap, HashSet,
  * LinkedHashSet, TreeSet, the unmodifiable collections of {@code List.of}/{@code Set.of}/
- * {@code Map.of}/{@code Collections.*}/{@code Arrays.asList}, Date, UUID, Locale and the
- * java.time value types. Beans, records and enums must be named in {@code allowedClasses}.
+ * {@code Map.of}/{@code Collections.*}/{@code Arrays.asList}, Date, UUID, Locale, the
+ * java.time value types, and the JDK comparators and collection wrappers and views of
+ * {@link JsonJdkHelpers}. Beans, records and enums must be named in {@code allowedClasses}.
  *
  * <p>Every value whose declared type is not final carries its class name as a type id
  * ({@code ["java.lang.Long", 5]}), so that Long stays Long and a list of beans comes back as
@@ -109,6 +110,7 @@ public final class JsonCodec implements AttributeCodec {
                 .polymorphicTypeValidator(validator)
                 .setDefaultTyping(new JsonTypeResolverBuilder(validator, policy))
                 .addModule(JsonJavaTime.module())
+                .addModule(JsonJdkHelpers.module())
                 // Tolerate properties that the class no longer has: during a rolling deploy,
                 // nodes with the old and the new version of a class share sessions, and a
                 // removed field should not cost the user the whole attribute. Which classes

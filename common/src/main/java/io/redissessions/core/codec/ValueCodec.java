@@ -32,7 +32,8 @@ import java.util.Objects;
  * bytes. Payloads, inflated or not, are at most {@link #MAX_PAYLOAD_BYTES}; larger values fail
  * to encode. Without a signing key, signed values are read without checking the signature (a
  * node without a key accepts unsigned values anyway). Every failure to decode, whatever the
- * cause, is an {@link AttributeDecodingException}. Instances are immutable and thread-safe.
+ * cause, is an {@link AttributeDecodingException}. Instances are thread-safe; their settings are
+ * fixed, and the only state is the cache of proven classes of {@link #encodeStorable}.
  */
 public final class ValueCodec {
 
@@ -55,6 +56,7 @@ public final class ValueCodec {
     private final JavaCodec java;
     private final int compressionThresholdBytes;
     private final SecretKeySpec signingKey;
+    private final DecodeProof proof = new DecodeProof();
 
     /**
      * @param codecName {@code json} or {@code java}: the codec that writes values (both read)
@@ -104,15 +106,51 @@ public final class ValueCodec {
         return encoder.name();
     }
 
-    /** Encodes a value with the configured codec; compresses and signs as configured. */
+    /**
+     * Encodes a value with the configured codec; compresses and signs as configured. For the
+     * re-encoding that finds values changed in place; {@code setAttribute} wants
+     * {@link #encodeStorable}.
+     */
     public byte[] encode(String attributeName, Object value) {
-        byte[] payload = encoder.encode(attributeName, value);
+        return frame(requireSize(attributeName, encoder.encode(attributeName, value)));
+    }
+
+    /**
+     * Encodes a value as {@link #encode} does and proves that the result decodes again, through
+     * {@code classLoader} (the webapp's; null means the thread's context class loader), as
+     * another node will decode it: what {@code setAttribute} calls, so that a value no node could
+     * read fails in the application's own call. The proof is skipped where its verdict is known
+     * (see {@link DecodeProof}: scalars, and flat values of a class proven before).
+     *
+     * @throws AttributeEncodingException naming the attribute, the value's class and the setting
+     *         to change, when the value cannot be encoded or would not decode
+     */
+    public byte[] encodeStorable(String attributeName, Object value, ClassLoader classLoader) {
+        if (DecodeProof.cannotFail(value)) {
+            return encode(attributeName, value);
+        }
+        DecodeProof.Encoded encoded = encoder == java ? java.encodeForProof(attributeName, value)
+                : new DecodeProof.Encoded(json.encode(attributeName, value), false);
+        requireSize(attributeName, encoded.payload);
+        if (encoder == json) {
+            encoded = new DecodeProof.Encoded(encoded.payload, JsonFlatness.isFlat(encoded.payload));
+        }
+        proof.prove(encoder, attributeName, value, encoded, classLoader);
+        return frame(encoded.payload);
+    }
+
+    private byte[] requireSize(String attributeName, byte[] payload) {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             throw new AttributeEncodingException(attributeName, "Cannot store session attribute '"
                     + attributeName + "': its " + encoder.name() + " form takes " + payload.length
                     + " bytes, more than the limit of " + MAX_PAYLOAD_BYTES + ". Keep large data out of"
                     + " the session.", null);
         }
+        return payload;
+    }
+
+    private byte[] frame(byte[] encodedPayload) {
+        byte[] payload = encodedPayload;
         int flags = 0;
         if (compressionThresholdBytes > 0 && payload.length >= compressionThresholdBytes) {
             payload = Deflate.compress(payload);

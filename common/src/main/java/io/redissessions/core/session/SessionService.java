@@ -150,7 +150,7 @@ public final class SessionService implements AutoCloseable {
      *         value's class and the setting to change, when the value cannot be stored
      */
     public void requireStorable(String name, Object value) {
-        store.codec().encode(name, value);
+        store.codec().encodeStorable(name, value, null);
     }
 
     /**

@@ -220,7 +220,7 @@ public final class SessionState {
             removeAttribute(name);
             return;
         }
-        codec.encode(name, value);
+        codec.encodeStorable(name, value, null); // the thread's context class loader: the webapp's
         values.put(name, value);
         set.add(name);
         removed.remove(name);

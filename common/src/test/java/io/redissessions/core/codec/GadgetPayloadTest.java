@@ -91,6 +91,71 @@ class GadgetPayloadTest {
         assertRefusedWithoutAskingForTheGadget(stored('S', JavaCodecTest.serializePlainly(gadget)));
     }
 
+    static Stream<Object> gadgetsInsideJdkHelpers() {
+        List<Object> gadgets = new ArrayList<>(List.of(new ConstantTransformer("x")));
+        java.util.TreeSet<Object> reversedByGadget = new java.util.TreeSet<>(
+                java.util.Collections.reverseOrder(new org.apache.commons.collections.comparators.ComparatorChain()));
+        java.util.TreeMap<Object, Object> sortedByGadget = new java.util.TreeMap<>(
+                java.util.Comparator.nullsFirst(new org.apache.commons.collections.comparators.ComparatorChain()));
+        return Stream.of(java.util.Collections.synchronizedList(gadgets),
+                java.util.Collections.unmodifiableSortedSet(reversedByGadget), sortedByGadget,
+                java.util.Collections.checkedList(new ArrayList<>(), ConstantTransformer.class),
+                java.util.Collections.checkedMap(new HashMap<>(), String.class, InvokerTransformer.class),
+                java.util.Collections.synchronizedMap(new java.util.TreeMap<>(Map.of("k", new ConstantTransformer("x")))),
+                setFromMap(new ConstantTransformer("x")));
+    }
+
+    private static java.util.Set<Object> setFromMap(Object element) {
+        java.util.Set<Object> set = java.util.Collections.newSetFromMap(new HashMap<>());
+        set.add(element);
+        return set;
+    }
+
+    @ParameterizedTest
+    @MethodSource("gadgetsInsideJdkHelpers")
+    void aJdkWrapperOrComparatorCannotCarryAGadgetThrough(Object wrapper) throws IOException {
+        assertRefusedWithoutAskingForTheGadget(stored('S', JavaCodecTest.serializePlainly(wrapper)));
+        ValueCodec java = new ValueCodec("java", ClassAllowList.empty(), 0, null);
+        assertThatThrownBy(() -> java.encode("attr", wrapper)).isInstanceOf(AttributeEncodingException.class)
+                .hasMessageContaining(GADGET_PACKAGE);
+    }
+
+    static Stream<String> jsonGadgetsInsideJdkHelpers() {
+        return Stream.of(
+                "[\"java.util.Collections$SynchronizedRandomAccessList\",[[\"" + INVOKER + "\",{}]]]",
+                "[\"java.util.Collections$UnmodifiableSet\",[[\"" + INVOKER + "\",{}]]]",
+                "[\"java.util.TreeMap\",[[\"java.util.Collections$ReverseComparator2\",{\"reversed\":[\""
+                        + "org.apache.commons.collections.comparators.ComparatorChain\",{}]}],{}]]",
+                "[\"java.util.TreeSet\",{\"comparator\":[\"" + INVOKER + "\",{}],\"elements\":[]}]");
+    }
+
+    @ParameterizedTest
+    @MethodSource("jsonGadgetsInsideJdkHelpers")
+    void jsonNamingAGadgetInsideAJdkHelperIsRefusedBeforeTheGadgetIsLoaded(String json) {
+        assertRefusedWithoutAskingForTheGadget(stored('J', json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aCollectionThatHoldsItselfIsRefusedAsUndecodableNotWithAnError() throws IOException {
+        // No JDK method builds a wrapper that holds itself, but a stream can say so: hashCode then
+        // recurses until the stack overflows, while HashSet reads its elements.
+        List<Object> plain = new ArrayList<>();
+        java.util.Set<Object> holdsPlain = new java.util.HashSet<>();
+        holdsPlain.add(plain);
+        plain.add(plain);
+        List<Object> wrapped = new ArrayList<>();
+        java.util.Set<Object> holdsWrapped = new java.util.HashSet<>();
+        holdsWrapped.add(java.util.Collections.synchronizedList(wrapped));
+        wrapped.add(java.util.Collections.synchronizedList(wrapped));
+
+        for (Object value : List.of(holdsPlain, holdsWrapped)) {
+            byte[] stream = JavaCodecTest.serializePlainly(value);
+            assertThatThrownBy(() -> codec.decode("attr", stored('S', stream), webapp))
+                    .isInstanceOf(AttributeDecodingException.class)
+                    .hasMessageContaining("'attr'");
+        }
+    }
+
     @Test
     void theRecordingLoaderSeesTheClassesThatTheCodecsDoLoad() throws IOException {
         Item item = new Item("pen", 1, BigDecimal.ONE);
