@@ -128,7 +128,7 @@ public class RedisSessionData extends SessionData {
     public synchronized Object setAttribute(String name, Object value) {
         valuesHeld = true;
         Object old = state.getAttribute(name, loader);
-        state.setAttribute(name, value);
+        state.setAttribute(name, value, loader);
         if (value != null || old != null) {
             setDirty(name);
         }

@@ -62,7 +62,7 @@ final class StateAttributeMap extends AbstractMap<String, Object> implements Con
     public Object put(String name, Object value) {
         Objects.requireNonNull(value, "value");
         Object previous = get(name);
-        state().setAttribute(name, value);
+        state().setAttribute(name, value, session.classLoader());
         removed.remove(name);
         session.changedAfterSave();
         return previous;

@@ -211,16 +211,29 @@ public final class SessionState {
     }
 
     /**
-     * Sets an attribute; null removes it.
+     * Sets an attribute; null removes it. The value is proven to decode again through the thread's
+     * context class loader (in a request, the webapp's).
      *
      * @throws AttributeEncodingException when the value cannot be stored; nothing changes then
      */
-    public synchronized void setAttribute(String name, Object value) {
+    public void setAttribute(String name, Object value) {
+        setAttribute(name, value, null);
+    }
+
+    /**
+     * Sets an attribute; null removes it. The value is proven to decode again through
+     * {@code classLoader} (the webapp's; null: the thread's context class loader), as another node
+     * will decode it.
+     *
+     * @throws AttributeEncodingException when the value cannot be stored or would not decode;
+     *         nothing changes then
+     */
+    public synchronized void setAttribute(String name, Object value, ClassLoader classLoader) {
         if (value == null) {
             removeAttribute(name);
             return;
         }
-        codec.encodeStorable(name, value, null); // the thread's context class loader: the webapp's
+        codec.encodeStorable(name, value, classLoader);
         values.put(name, value);
         set.add(name);
         removed.remove(name);
