@@ -78,7 +78,7 @@ public final class SessionStoreConfig {
      * Call it when the container starts, before the first connection.
      */
     public void validate() {
-        redisUri();
+        RedisUri parsedUri = redisUri();
         requireRange("connectTimeoutMillis", connectTimeoutMillis, 1, 600_000);
         requireRange("socketTimeoutMillis", socketTimeoutMillis, 1, 600_000);
         requireRange("poolMaxTotal", poolMaxTotal, 1, 10_000);
@@ -111,6 +111,33 @@ public final class SessionStoreConfig {
         failureModeValue();
         checkStore("tlsTrustStore", tlsTrustStore);
         checkStore("tlsKeyStore", tlsKeyStore);
+        checkTlsSettingsApply(parsedUri);
+    }
+
+    /** TLS settings without TLS, or a store password without its store, would be ignored: refused. */
+    private void checkTlsSettingsApply(RedisUri parsedUri) {
+        String[][] settings = {
+                {"tlsTrustStore", tlsTrustStore, tlsTrustStore},
+                {"tlsTrustStorePassword", tlsTrustStorePassword == null ? null : "****", tlsTrustStorePassword},
+                {"tlsKeyStore", tlsKeyStore, tlsKeyStore},
+                {"tlsKeyStorePassword", tlsKeyStorePassword == null ? null : "****", tlsKeyStorePassword}};
+        for (String[] s : settings) {
+            if (s[2] != null && !s[2].isEmpty() && !parsedUri.tls()) {
+                throw new ConfigurationException(s[0], s[1], "applies only to TLS connections (rediss://,"
+                        + " rediss-sentinel://, rediss-cluster://), but the uri is " + parsedUri.masked()
+                        + "; remove the setting or use a TLS uri");
+            }
+        }
+        if (emptyToNull(tlsTrustStorePassword) != null && emptyToNull(tlsTrustStore) == null) {
+            throw new ConfigurationException("tlsTrustStorePassword", "****", "set only with tlsTrustStore");
+        }
+        if (emptyToNull(tlsKeyStorePassword) != null && emptyToNull(tlsKeyStore) == null) {
+            throw new ConfigurationException("tlsKeyStorePassword", "****", "set only with tlsKeyStore");
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     private static void checkStore(String setting, String path) {
