@@ -34,6 +34,8 @@ public final class SessionStoreConfig {
     public static final int DEFAULT_SOCKET_TIMEOUT_MILLIS = 2000;
     public static final int DEFAULT_POOL_MAX_TOTAL = 16;
     public static final int DEFAULT_POOL_MAX_WAIT_MILLIS = 2000;
+    /** 0: derived from the other timeouts, see {@link #effectiveOperationTimeoutMillis()}. */
+    public static final int DEFAULT_OPERATION_TIMEOUT_MILLIS = 0;
     public static final String DEFAULT_CLIENT_NAME = "redis-sessions";
     public static final String DEFAULT_KEY_PREFIX = "rs:";
     public static final int DEFAULT_EXPIRY_GRACE_SECONDS = 1800;
@@ -50,6 +52,7 @@ public final class SessionStoreConfig {
     private int socketTimeoutMillis = DEFAULT_SOCKET_TIMEOUT_MILLIS;
     private int poolMaxTotal = DEFAULT_POOL_MAX_TOTAL;
     private int poolMaxWaitMillis = DEFAULT_POOL_MAX_WAIT_MILLIS;
+    private int operationTimeoutMillis = DEFAULT_OPERATION_TIMEOUT_MILLIS;
     private String clientName = DEFAULT_CLIENT_NAME;
     private String tlsTrustStore;
     private String tlsTrustStorePassword;
@@ -83,6 +86,12 @@ public final class SessionStoreConfig {
         requireRange("socketTimeoutMillis", socketTimeoutMillis, 1, 600_000);
         requireRange("poolMaxTotal", poolMaxTotal, 1, 10_000);
         requireRange("poolMaxWaitMillis", poolMaxWaitMillis, 1, 600_000);
+        requireRange("operationTimeoutMillis", operationTimeoutMillis, 0, 1_800_000);
+        if (operationTimeoutMillis != 0 && operationTimeoutMillis <= connectionWaitMillis()) {
+            throw new ConfigurationException("operationTimeoutMillis", operationTimeoutMillis,
+                    "0 for the default, or more than the longest wait for a connection, max(poolMaxWaitMillis, "
+                            + "connectTimeoutMillis + socketTimeoutMillis) = " + connectionWaitMillis());
+        }
         if (clientName != null && !clientName.isEmpty() && !clientName.matches("[!-~]+")) {
             throw new ConfigurationException("clientName", clientName, "printable ASCII without spaces");
         }
@@ -185,6 +194,23 @@ public final class SessionStoreConfig {
         return parsed.withCredentials(u, p);
     }
 
+    /**
+     * The longest getting a connection may take: a free pooled one ({@code poolMaxWaitMillis}) or a
+     * new one (connect, then the first reply of its handshake).
+     */
+    public int connectionWaitMillis() {
+        return Math.max(poolMaxWaitMillis, connectTimeoutMillis + socketTimeoutMillis);
+    }
+
+    /**
+     * The bound of one store operation across all its attempts: the setting, or by default room
+     * for one whole attempt, {@link #connectionWaitMillis()} + {@code socketTimeoutMillis}
+     * (6000 ms with the default timeouts).
+     */
+    public int effectiveOperationTimeoutMillis() {
+        return operationTimeoutMillis != 0 ? operationTimeoutMillis : connectionWaitMillis() + socketTimeoutMillis;
+    }
+
     public String effectiveUri() {
         return firstNonEmpty(uri, environment.apply(ENV_URI), DEFAULT_URI);
     }
@@ -239,6 +265,7 @@ public final class SessionStoreConfig {
         m.put("socketTimeoutMillis", Integer.toString(socketTimeoutMillis));
         m.put("poolMaxTotal", Integer.toString(poolMaxTotal));
         m.put("poolMaxWaitMillis", Integer.toString(poolMaxWaitMillis));
+        m.put("operationTimeoutMillis", Integer.toString(effectiveOperationTimeoutMillis()));
         m.put("clientName", Objects.toString(clientName, ""));
         m.put("tlsTrustStore", Objects.toString(tlsTrustStore, ""));
         m.put("tlsKeyStore", Objects.toString(tlsKeyStore, ""));
@@ -285,6 +312,8 @@ public final class SessionStoreConfig {
     public void setPoolMaxTotal(int v) { this.poolMaxTotal = v; }
     public int getPoolMaxWaitMillis() { return poolMaxWaitMillis; }
     public void setPoolMaxWaitMillis(int v) { this.poolMaxWaitMillis = v; }
+    public int getOperationTimeoutMillis() { return operationTimeoutMillis; }
+    public void setOperationTimeoutMillis(int v) { this.operationTimeoutMillis = v; }
     public String getClientName() { return clientName; }
     public void setClientName(String clientName) { this.clientName = clientName; }
     public String getTlsTrustStore() { return tlsTrustStore; }
