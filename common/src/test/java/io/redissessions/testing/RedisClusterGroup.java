@@ -137,6 +137,42 @@ public final class RedisClusterGroup implements AutoCloseable {
         throw new IllegalArgumentException("slot " + slot);
     }
 
+    /** The node's cluster id ({@code CLUSTER MYID}). */
+    public static String nodeId(RedisServer node) {
+        return node.command("CLUSTER", "MYID").trim();
+    }
+
+    /**
+     * Moves one slot, with its keys, from the node that serves it to {@code to}, the way
+     * {@code redis-cli --cluster reshard} does (IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE on every
+     * node). Clients that knew the old owner get a MOVED on their next command for the slot.
+     * {@link #nodeForSlot} keeps answering from the slot ranges assigned at start.
+     */
+    public void moveSlot(int slot, RedisServer from, RedisServer to) {
+        String s = Integer.toString(slot);
+        expectOk(to.command("CLUSTER", "SETSLOT", s, "IMPORTING", nodeId(from)), "SETSLOT IMPORTING");
+        expectOk(from.command("CLUSTER", "SETSLOT", s, "MIGRATING", nodeId(to)), "SETSLOT MIGRATING");
+        while (true) {
+            String keys = from.command("CLUSTER", "GETKEYSINSLOT", s, "100");
+            List<String> names = keys.lines().filter(l -> !l.isEmpty()).collect(Collectors.toList());
+            if (names.isEmpty()) {
+                break;
+            }
+            List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()),
+                    "", "0", "5000", "KEYS"));
+            migrate.addAll(names);
+            expectOk(from.command(migrate.toArray(new String[0])), "MIGRATE");
+        }
+        for (RedisServer n : List.of(to, from)) {
+            expectOk(n.command("CLUSTER", "SETSLOT", s, "NODE", nodeId(to)), "SETSLOT NODE");
+        }
+        for (RedisServer n : nodes) {
+            if (n != to && n != from) {
+                n.command("CLUSTER", "SETSLOT", s, "NODE", nodeId(to)); // or learnt by gossip
+            }
+        }
+    }
+
     @Override
     public void close() {
         for (RedisServer n : nodes) {

@@ -177,6 +177,7 @@ final class ClientFactory {
                 .connectionTimeoutMillis(config.getConnectTimeoutMillis())
                 .socketTimeoutMillis(config.getSocketTimeoutMillis())
                 .database(database)
+                .hostAndPortMapper(BrokenConnections.MAPPER)
                 .resp2();
         if (withCredentials && uri.user() != null) {
             b.user(uri.user());

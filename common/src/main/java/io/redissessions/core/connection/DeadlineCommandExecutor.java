@@ -55,6 +55,11 @@ final class DeadlineCommandExecutor implements CommandExecutor {
         }
         try {
             return connection.executeCommand(command);
+        } catch (RuntimeException e) {
+            if (connection.isBroken()) {
+                BrokenConnections.discard(connection);
+            }
+            throw e;
         } finally {
             if (cut && !connection.isBroken()) {
                 try {

@@ -92,7 +92,7 @@ public final class OperationDeadline implements AutoCloseable {
     /** Why the operation stops: for the exception that ends it. */
     String exceededMessage() {
         return "redis-sessions: operationTimeoutMillis=" + timeoutMillis + " leaves no time for attempt "
-                + (attempts + 1) + " (" + Math.max(0, millisLeft()) + " ms left, an attempt may need "
+                + Math.max(1, attempts) + " (" + Math.max(0, millisLeft()) + " ms left, an attempt may need "
                 + attemptMillis + " ms)" + (lastFailure == null ? "" : "; last failure: " + lastFailure);
     }
 
