@@ -19,6 +19,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -152,11 +153,21 @@ final class ClientFactory {
         return true;
     }
 
-    /** The first reply line to an unauthenticated PING, or null if the node cannot be reached. */
+    /**
+     * The first reply line to an unauthenticated PING, or null if the node cannot be reached. Over
+     * TLS when the URI says so, with the same trust and host name verification as the client.
+     */
     private String rawPing(HostAndPort hp) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(hp.getHost(), hp.getPort()), config.getConnectTimeoutMillis());
-            s.setSoTimeout(config.getSocketTimeoutMillis());
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(hp.getHost(), hp.getPort()), config.getConnectTimeoutMillis());
+            plain.setSoTimeout(config.getSocketTimeoutMillis());
+            Socket s = plain;
+            if (uri.tls()) {
+                SSLSocket ssl = (SSLSocket) sslSocketFactory().createSocket(plain, hp.getHost(), hp.getPort(), true);
+                ssl.setSSLParameters(verifyingHostName());
+                ssl.startHandshake();
+                s = ssl;
+            }
             OutputStream out = s.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -166,7 +177,7 @@ final class ClientFactory {
             while ((c = in.read()) != -1 && c != '\r' && line.length() < 512) {
                 line.append((char) c);
             }
-            return line.toString();
+            return line.length() == 0 ? null : line.toString(); // closed without a reply: not reached
         } catch (IOException e) {
             return null;
         }

@@ -21,7 +21,9 @@ import java.util.Set;
  * rediss://[user:password@]host:port[/db]                      TLS, host name verified
  * unix:///path/to/redis.sock[?db=N&amp;user=U&amp;password=P]
  * redis-sentinel://[user:password@]host1:port1,host2:port2/masterName[/db]
+ * rediss-sentinel://...                                        the same over TLS: sentinels and data nodes
  * redis-cluster://[user:password@]host1:port1,host2:port2
+ * rediss-cluster://...                                         the same over TLS
  * </pre>
  *
  * Errors name the setting and show the URI masked: never any part of the user info, nor the
@@ -69,7 +71,7 @@ public final class RedisUri {
         String trimmed = uri.trim();
         int schemeEnd = trimmed.indexOf("://");
         if (schemeEnd <= 0) {
-            throw bad(setting, trimmed, "missing scheme; expected redis://, rediss://, unix://, redis-sentinel:// or redis-cluster://");
+            throw bad(setting, trimmed, "missing scheme; expected " + SCHEMES);
         }
         try {
             return parse(setting, trimmed, schemeEnd);
@@ -80,6 +82,9 @@ public final class RedisUri {
             throw bad(setting, trimmed, "invalid %-escape; write a literal '%' as %25");
         }
     }
+
+    private static final String SCHEMES =
+            "redis://, rediss://, unix://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://";
 
     private static RedisUri parse(String setting, String trimmed, int schemeEnd) {
         String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
@@ -109,7 +114,9 @@ public final class RedisUri {
             case "redis":
             case "rediss":
             case "redis-sentinel":
+            case "rediss-sentinel":
             case "redis-cluster":
+            case "rediss-cluster":
                 return parseNetwork(setting, trimmed, scheme, userInfo, rest, params);
             case "unix":
                 if (userInfo != null) {
@@ -118,13 +125,15 @@ public final class RedisUri {
                 }
                 return parseUnix(setting, trimmed, rest, params);
             default:
-                throw bad(setting, trimmed, "unknown scheme '" + scheme
-                        + "'; expected redis://, rediss://, unix://, redis-sentinel:// or redis-cluster://");
+                throw bad(setting, trimmed, "unknown scheme '" + scheme + "'; expected " + SCHEMES);
         }
     }
 
-    private static RedisUri parseNetwork(String setting, String uri, String scheme, String userInfo, String rest,
+    private static RedisUri parseNetwork(String setting, String uri, String givenScheme, String userInfo, String rest,
                                          Map<String, String> params) {
+        boolean tls = givenScheme.startsWith("rediss");
+        // the same forms with TLS: rediss-sentinel is redis-sentinel, rediss-cluster is redis-cluster
+        String scheme = tls ? "redis" + givenScheme.substring("rediss".length()) : givenScheme;
         String user = null;
         String password = null;
         if (userInfo != null) {
@@ -212,7 +221,7 @@ public final class RedisUri {
             case "redis-cluster" -> Kind.CLUSTER;
             default -> Kind.STANDALONE;
         };
-        return new RedisUri(kind, scheme.equals("rediss"), addresses, null, masterName, db, user, password, uri);
+        return new RedisUri(kind, tls, addresses, null, masterName, db, user, password, uri);
     }
 
     private static RedisUri parseUnix(String setting, String uri, String rest, Map<String, String> params) {

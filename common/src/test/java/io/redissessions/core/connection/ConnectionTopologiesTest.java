@@ -439,6 +439,19 @@ class ConnectionTopologiesTest {
         assertThat(String.join("\n", logLines)).doesNotContain("shared-pw");
     }
 
+    @Test
+    void tlsSentinelWithPasswordOnDataNodesOnly() {
+        RedisAssumptions.assumeTls();
+        // asked over TLS whether they want a password, the sentinels answer PONG: none is sent to them
+        RedisSentinelGroup group = use(RedisSentinelGroup.startTls(tls(), tls().localhostCertificate(), "data-pw", false));
+        SessionStoreConfig c = tlsConfig(group.uri());
+        c.setPassword("data-pw");
+
+        assertSetGet(connector(c).client(), "tls-sentinel-data-pw");
+        assertThat(group.master().command("GET", "tls-sentinel-data-pw")).isEqualTo("value-of-tls-sentinel-data-pw");
+        assertThat(String.join("\n", logLines)).doesNotContain("data-pw");
+    }
+
     // ------------------------------------------------------------------ Cluster
 
     @Test

@@ -117,6 +117,24 @@ class RedisUriTest {
     }
 
     @Test
+    void parsesSentinelAndClusterUrisWithTls() {
+        RedisUri sentinel = parse("rediss-sentinel://:pw@s1:26379,s2/mymaster/2");
+        assertThat(sentinel.kind()).isEqualTo(RedisUri.Kind.SENTINEL);
+        assertThat(sentinel.tls()).isTrue();
+        assertThat(sentinel.masterName()).isEqualTo("mymaster");
+        assertThat(sentinel.database()).isEqualTo(2);
+        assertThat(sentinel.addresses()).containsExactly(new RedisUri.Address("s1", 26379), new RedisUri.Address("s2", 26379));
+        RedisUri cluster = parse("REDISS-CLUSTER://a:7000,b");
+        assertThat(cluster.kind()).isEqualTo(RedisUri.Kind.CLUSTER);
+        assertThat(cluster.tls()).isTrue();
+        assertThat(cluster.addresses()).containsExactly(new RedisUri.Address("a", 7000), new RedisUri.Address("b", 6379));
+        assertThat(parse("redis-sentinel://s1/m").tls()).isFalse();
+        assertThat(parse("redis-cluster://a:7000").tls()).isFalse();
+        assertThatThrownBy(() -> parse("rediss-cluster://a:7000/3")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("only database 0");
+    }
+
+    @Test
     void masksPasswordWhenShown() {
         RedisUri u = parse("redis://alice:hunter2@host:6379");
         assertThat(u.masked()).isEqualTo("redis://****@host:6379");
