@@ -47,6 +47,7 @@ public final class RedisClusterGroup implements AutoCloseable {
      * {@code tls-cluster yes}), each presenting {@code certificate}. They announce themselves as
      * {@code localhost} ({@code cluster-announce-hostname}, {@code cluster-preferred-endpoint-type
      * hostname}), so a client that verifies host names connects to the name in the certificate.
+     * Needs Redis 7 built with TLS.
      */
     public static RedisClusterGroup startTls(TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
         return start(3, tls, certificate);

@@ -55,7 +55,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
      * {@code certificate}, without passwords. Everything is known by the name {@code localhost}
      * (the sentinels monitor {@code localhost} with {@code resolve-hostnames} and
      * {@code announce-hostnames}; the data nodes announce themselves as {@code localhost}), so a
-     * client that verifies host names connects to the name in the certificate.
+     * client that verifies host names connects to the name in the certificate. Needs Redis 7
+     * built with TLS.
      */
     public static RedisSentinelGroup startTls(TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
         return startTls(tls, certificate, null, false);

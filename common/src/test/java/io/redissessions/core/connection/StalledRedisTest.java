@@ -7,6 +7,7 @@ import io.redissessions.core.store.RedisSessionStore.SaveResult;
 import io.redissessions.core.store.SessionState;
 import io.redissessions.testing.MutableClock;
 import io.redissessions.testing.Poll;
+import io.redissessions.testing.RedisBinary;
 import io.redissessions.testing.RedisServer;
 import io.redissessions.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
@@ -157,7 +158,11 @@ class StalledRedisTest {
 
     @Test
     void aReplySlowerThanTheSocketTimeoutFailsTheCallAndTheStoreRecovers() throws Exception {
-        RedisServer redis = use(RedisServer.builder().set("enable-debug-command", "yes").start());
+        RedisServer.Builder builder = RedisServer.builder();
+        if (RedisBinary.majorVersion() >= 7) {
+            builder.set("enable-debug-command", "yes"); // Redis 7 refuses DEBUG by default
+        }
+        RedisServer redis = use(builder.start());
         TcpProxy proxy = use(TcpProxy.start());
         proxy.forwardTo(redis.port());
         RedisSessionStore store = storeThrough(proxy);
