@@ -18,8 +18,9 @@ import redis.clients.jedis.UnifiedJedis;
  *       certificate; trust from {@code tlsTrustStore}, else the JVM's default trust; an optional
  *       client certificate from {@code tlsKeyStore});</li>
  *   <li>{@code unix://} over junixsocket;</li>
- *   <li>{@code redis-sentinel://} (the client follows failovers announced by the sentinels);</li>
- *   <li>{@code redis-cluster://}.</li>
+ *   <li>{@code redis-sentinel://} (the client follows failovers announced by the sentinels) and
+ *       {@code rediss-sentinel://} (sentinels and data nodes over TLS);</li>
+ *   <li>{@code redis-cluster://} and {@code rediss-cluster://}.</li>
  * </ul>
  * Passwords never appear in a message of this class: the URI is always shown masked
  * ({@link #describe()}).
