@@ -25,7 +25,6 @@ class OperationTimeoutSettingTest {
         assertThat(c.getOperationTimeoutMillis()).isZero();
         // max(poolMaxWait 2000, connect 2000 + socket 2000) + socket 2000
         assertThat(c.effectiveOperationTimeoutMillis()).isEqualTo(6000);
-        assertThat(c.describe()).containsEntry("operationTimeoutMillis", "6000");
 
         c.setPoolMaxWaitMillis(9000);
         c.setSocketTimeoutMillis(500);
