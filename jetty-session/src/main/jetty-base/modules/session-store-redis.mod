@@ -73,6 +73,9 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/redis-sessions/
 ## Longest wait for a free pooled connection (ms); then the request fails instead of hanging.
 #jetty.session.redis.poolMaxWaitMillis=2000
 
+## Longest one Redis operation may take across all its attempts (ms); 0: one whole attempt, max(poolMaxWaitMillis, connectTimeoutMillis + socketTimeoutMillis) + socketTimeoutMillis.
+#jetty.session.redis.operationTimeoutMillis=0
+
 ## A request that changes nothing writes its access time only when the stored one is older than this fraction of the max inactive interval (0 to 0.5).
 #jetty.session.redis.touchIntervalFraction=0.1
 

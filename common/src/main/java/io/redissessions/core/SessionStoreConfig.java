@@ -37,6 +37,8 @@ public final class SessionStoreConfig {
     public static final int DEFAULT_SOCKET_TIMEOUT_MILLIS = 2000;
     public static final int DEFAULT_POOL_MAX_TOTAL = 16;
     public static final int DEFAULT_POOL_MAX_WAIT_MILLIS = 2000;
+    /** 0: derived from the other timeouts, see {@link #effectiveOperationTimeoutMillis()}. */
+    public static final int DEFAULT_OPERATION_TIMEOUT_MILLIS = 0;
     public static final String DEFAULT_CLIENT_NAME = "redis-sessions";
     public static final String DEFAULT_KEY_PREFIX = "rs:";
     public static final int DEFAULT_EXPIRY_GRACE_SECONDS = 1800;
@@ -127,6 +129,36 @@ public final class SessionStoreConfig {
         for (Setting<?> s : Settings.all()) {
             checkEffective(s);
         }
+        checkOperationTimeout();
+        checkTlsSettingsApply(redisUri());
+    }
+
+    /** The bound of an operation must leave room for getting a connection and a reply. */
+    private void checkOperationTimeout() {
+        int operationTimeoutMillis = getOperationTimeoutMillis();
+        if (operationTimeoutMillis != 0 && operationTimeoutMillis <= connectionWaitMillis()) {
+            throw new ConfigurationException(Settings.OPERATION_TIMEOUT_MILLIS.name(), operationTimeoutMillis,
+                    "0 for the default, or more than the longest wait for a connection, max(poolMaxWaitMillis, "
+                            + "connectTimeoutMillis + socketTimeoutMillis) = " + connectionWaitMillis());
+        }
+    }
+
+    /** TLS settings without TLS, or a store password without its store, would be ignored: refused. */
+    private void checkTlsSettingsApply(RedisUri parsedUri) {
+        for (Setting<String> s : java.util.List.of(Settings.TLS_TRUST_STORE, Settings.TLS_TRUST_STORE_PASSWORD,
+                Settings.TLS_KEY_STORE, Settings.TLS_KEY_STORE_PASSWORD)) {
+            if (get(s) != null && !parsedUri.tls()) {
+                throw new ConfigurationException(s.name(), shownText(s), "applies only to TLS connections (rediss://,"
+                        + " rediss-sentinel://, rediss-cluster://), but the uri is " + parsedUri.masked()
+                        + "; remove the setting or use a TLS uri");
+            }
+        }
+        if (get(Settings.TLS_TRUST_STORE_PASSWORD) != null && get(Settings.TLS_TRUST_STORE) == null) {
+            throw new ConfigurationException(Settings.TLS_TRUST_STORE_PASSWORD.name(), "****", "set only with tlsTrustStore");
+        }
+        if (get(Settings.TLS_KEY_STORE_PASSWORD) != null && get(Settings.TLS_KEY_STORE) == null) {
+            throw new ConfigurationException(Settings.TLS_KEY_STORE_PASSWORD.name(), "****", "set only with tlsKeyStore");
+        }
     }
 
     private <T> void checkEffective(Setting<T> setting) {
@@ -161,6 +193,24 @@ public final class SessionStoreConfig {
     public RedisUri redisUri() {
         RedisUri parsed = RedisUri.parse(Settings.URI.name(), effectiveUri());
         return parsed.withCredentials(effective(Settings.USER), effective(Settings.PASSWORD));
+    }
+
+    /**
+     * The longest getting a connection may take: a free pooled one ({@code poolMaxWaitMillis}) or a
+     * new one (connect, then the first reply of its handshake).
+     */
+    public int connectionWaitMillis() {
+        return Math.max(getPoolMaxWaitMillis(), getConnectTimeoutMillis() + getSocketTimeoutMillis());
+    }
+
+    /**
+     * The bound of one store operation across all its attempts: the setting, or by default room
+     * for one whole attempt, {@link #connectionWaitMillis()} + {@code socketTimeoutMillis}
+     * (6000 ms with the default timeouts).
+     */
+    public int effectiveOperationTimeoutMillis() {
+        int set = getOperationTimeoutMillis();
+        return set != 0 ? set : connectionWaitMillis() + getSocketTimeoutMillis();
     }
 
     public String effectiveUri() {
@@ -254,6 +304,8 @@ public final class SessionStoreConfig {
     public void setPoolMaxTotal(int v) { set(Settings.POOL_MAX_TOTAL, v); }
     public int getPoolMaxWaitMillis() { return get(Settings.POOL_MAX_WAIT_MILLIS); }
     public void setPoolMaxWaitMillis(int v) { set(Settings.POOL_MAX_WAIT_MILLIS, v); }
+    public int getOperationTimeoutMillis() { return get(Settings.OPERATION_TIMEOUT_MILLIS); }
+    public void setOperationTimeoutMillis(int v) { set(Settings.OPERATION_TIMEOUT_MILLIS, v); }
     public String getClientName() { return get(Settings.CLIENT_NAME); }
     public void setClientName(String clientName) { set(Settings.CLIENT_NAME, clientName); }
     public String getTlsTrustStore() { return get(Settings.TLS_TRUST_STORE); }

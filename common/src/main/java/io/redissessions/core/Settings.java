@@ -32,7 +32,7 @@ public final class Settings {
     public static final Setting<String> URI = add(Setting.text("uri", DEFAULT_URI)
             .environment(ENV_URI).maskedBy(RedisUri::maskPassword)
             .checkedBy((s, v) -> RedisUri.parse(s.name(), v))
-            .description("Which Redis: redis://, rediss://, unix://, redis-sentinel://, redis-cluster:// (password masked)"));
+            .description("Which Redis: redis://, rediss://, unix://, redis-sentinel://, rediss-sentinel://, redis-cluster://, rediss-cluster:// (user info masked)"));
     public static final Setting<String> PASSWORD = add(Setting.text("password", null)
             .secret().environment(ENV_PASSWORD)
             .description("Password (AUTH); overrides the URI's; never logged"));
@@ -69,6 +69,10 @@ public final class Settings {
             Setting.wholeNumber("poolMaxWaitMillis", DEFAULT_POOL_MAX_WAIT_MILLIS)
             .unit("ms").range(1, 600_000)
             .description("Longest wait for a pooled connection"));
+    public static final Setting<Integer> OPERATION_TIMEOUT_MILLIS = add(
+            Setting.wholeNumber("operationTimeoutMillis", DEFAULT_OPERATION_TIMEOUT_MILLIS)
+            .unit("ms").range(0, 1_800_000)
+            .description("Longest one Redis operation may take across all its attempts (0: one whole attempt)"));
     public static final Setting<Double> TOUCH_INTERVAL_FRACTION = add(
             Setting.number("touchIntervalFraction", DEFAULT_TOUCH_INTERVAL_FRACTION)
             .unit("fraction of the max inactive interval")
@@ -107,13 +111,13 @@ public final class Settings {
             .description("HMAC-SHA256 key that signs every stored value"));
     public static final Setting<String> TLS_TRUST_STORE = add(Setting.text("tlsTrustStore", null)
             .unit("path").rule(Settings::isFile, "a readable PKCS12 or JKS file")
-            .description("PKCS12/JKS trust store for rediss://"));
+            .description("PKCS12/JKS trust store for rediss://, rediss-sentinel://, rediss-cluster://"));
     public static final Setting<String> TLS_TRUST_STORE_PASSWORD = add(Setting.text("tlsTrustStorePassword", null)
             .secret()
             .description("Password of the trust store"));
     public static final Setting<String> TLS_KEY_STORE = add(Setting.text("tlsKeyStore", null)
             .unit("path").rule(Settings::isFile, "a readable PKCS12 or JKS file")
-            .description("PKCS12/JKS key store with a client certificate for rediss://"));
+            .description("PKCS12/JKS key store with a client certificate for rediss://, rediss-sentinel://, rediss-cluster://"));
     public static final Setting<String> TLS_KEY_STORE_PASSWORD = add(Setting.text("tlsKeyStorePassword", null)
             .secret()
             .description("Password of the key store"));

@@ -88,7 +88,7 @@ class SessionStoreConfigTest {
 
         Map<String, String> shown = c.describe();
 
-        assertThat(shown.get("uri")).isEqualTo("redis://app:****@cache:6379");
+        assertThat(shown.get("uri")).isEqualTo("redis://****@cache:6379");
         assertThat(shown.get("signingKey")).isEqualTo("****");
         assertThat(c.toString()).doesNotContain("hunter2", "a-very-long-signing-key", "trust-secret");
     }

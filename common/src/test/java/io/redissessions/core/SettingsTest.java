@@ -51,7 +51,7 @@ class SettingsTest {
     void theTableHoldsTheSettingsTheAdaptersHaveAlwaysHad() {
         assertThat(Settings.all()).extracting(Setting::name).contains(
                 "uri", "user", "password", "connectTimeoutMillis", "socketTimeoutMillis", "poolMaxTotal",
-                "poolMaxWaitMillis", "clientName", "tlsTrustStore", "tlsTrustStorePassword", "tlsKeyStore",
+                "poolMaxWaitMillis", "operationTimeoutMillis", "clientName", "tlsTrustStore", "tlsTrustStorePassword", "tlsKeyStore",
                 "tlsKeyStorePassword", "keyPrefix", "namespace", "nodeId", "expiryGraceSeconds",
                 "touchIntervalFraction", "codec", "allowedClasses", "compressionThresholdBytes", "signingKey",
                 "failureMode");
@@ -85,6 +85,12 @@ class SettingsTest {
     void everySampleAndEveryDefaultPassesTheChecks(Setting<?> s) {
         SessionStoreConfig c = config(Map.of());
         c.validate();
+        if (s.name().startsWith("tls")) {
+            // refused where they cannot apply: without a TLS uri, a store password without its store
+            c.set(Settings.URI.name(), sample(Settings.URI));
+            c.set(Settings.TLS_TRUST_STORE.name(), sample(Settings.TLS_TRUST_STORE));
+            c.set(Settings.TLS_KEY_STORE.name(), sample(Settings.TLS_KEY_STORE));
+        }
         c.set(s.name(), sample(s));
         c.validate();
     }
@@ -145,8 +151,8 @@ class SettingsTest {
     void uriShowsItsPasswordMasked() {
         SessionStoreConfig c = config(Map.of());
         c.setUri("redis://app:hunter2@cache:6379/0");
-        assertThat(c.describe().get("uri")).isEqualTo("redis://app:****@cache:6379/0");
-        assertThat(new SettingsView(c).value(Settings.URI)).isEqualTo("redis://app:****@cache:6379/0");
+        assertThat(c.describe().get("uri")).isEqualTo("redis://****@cache:6379/0");
+        assertThat(new SettingsView(c).value(Settings.URI)).isEqualTo("redis://****@cache:6379/0");
         c.setUri("redis://app:hunter2@cache:63x9");
         assertThatThrownBy(c::validate).hasMessageContaining("'uri'").hasMessageNotContaining("hunter2");
     }

@@ -21,6 +21,7 @@ public final class RedisBinary {
     private static volatile Path resolved;
     private static volatile String source;
     private static volatile Boolean tlsSupported;
+    private static volatile Integer majorVersion;
 
     private RedisBinary() {
     }
@@ -81,6 +82,29 @@ public final class RedisBinary {
         } catch (IOException e) {
             throw new IllegalStateException("cannot extract the embedded redis-server", e);
         }
+    }
+
+    /** The major version of the binary ({@code redis-server --version}: "v=7.0.15" is 7). */
+    public static synchronized int majorVersion() {
+        if (majorVersion == null) {
+            try {
+                Process p = new ProcessBuilder(redisServer().toString(), "--version").redirectErrorStream(true).start();
+                p.getOutputStream().close();
+                String text = new String(p.getInputStream().readAllBytes());
+                p.waitFor(10, TimeUnit.SECONDS);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(text);
+                if (!m.find()) {
+                    throw new IllegalStateException("no version in: " + text);
+                }
+                majorVersion = Integer.parseInt(m.group(1));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot run redis-server --version: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return majorVersion;
     }
 
     /** Whether this binary was built with TLS support (Debian's is; the embedded fallback is not). */

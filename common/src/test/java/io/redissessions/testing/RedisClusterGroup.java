@@ -25,8 +25,12 @@ public final class RedisClusterGroup implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(30);
 
     private final List<RedisServer> nodes = new ArrayList<>();
+    private final TlsMaterial tls;
+    private final TlsMaterial.ServerCertificate certificate;
 
-    private RedisClusterGroup() {
+    private RedisClusterGroup(TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
+        this.tls = tls;
+        this.certificate = certificate;
     }
 
     /** Three masters. */
@@ -35,7 +39,22 @@ public final class RedisClusterGroup implements AutoCloseable {
     }
 
     public static RedisClusterGroup start(int masters) {
-        RedisClusterGroup g = new RedisClusterGroup();
+        return start(masters, null, null);
+    }
+
+    /**
+     * Three masters that speak TLS only, to clients and on the cluster bus ({@code tls-port},
+     * {@code tls-cluster yes}), each presenting {@code certificate}. They announce themselves as
+     * {@code localhost} ({@code cluster-announce-hostname}, {@code cluster-preferred-endpoint-type
+     * hostname}), so a client that verifies host names connects to the name in the certificate.
+     * Needs Redis 7 built with TLS.
+     */
+    public static RedisClusterGroup startTls(TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
+        return start(3, tls, certificate);
+    }
+
+    private static RedisClusterGroup start(int masters, TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
+        RedisClusterGroup g = new RedisClusterGroup(tls, certificate);
         try {
             g.startAll(masters);
             return g;
@@ -47,7 +66,7 @@ public final class RedisClusterGroup implements AutoCloseable {
 
     private void startAll(int masters) {
         for (int i = 0; i < masters; i++) {
-            nodes.add(startNode());
+            nodes.add(startNode(tls, certificate));
         }
         for (int i = 0; i < masters; i++) {
             int from = i * SLOTS / masters;
@@ -60,7 +79,9 @@ public final class RedisClusterGroup implements AutoCloseable {
         }
         RedisServer first = nodes.get(0);
         for (RedisServer n : nodes.subList(1, nodes.size())) {
-            expectOk(first.command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(n.port())), "CLUSTER MEET");
+            expectOk(tls == null ? first.command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(n.port()))
+                    : first.command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(n.port()),
+                    Integer.toString(n.port() + 10000)), "CLUSTER MEET");
         }
         for (RedisServer n : nodes) {
             Poll.until(STARTUP, "node " + n.port() + " reports cluster_state:ok with " + masters + " nodes", () -> {
@@ -78,16 +99,25 @@ public final class RedisClusterGroup implements AutoCloseable {
     }
 
     /** Starts one cluster-enabled node on a port whose cluster bus port (port + 10000) is free too. */
-    private static RedisServer startNode() {
+    private static RedisServer startNode(TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePortWithBus();
             try {
-                return RedisServer.builder().port(port)
+                RedisServer.Builder b = RedisServer.builder().port(port)
                         .set("cluster-enabled", "yes")
                         .set("cluster-config-file", "nodes.conf")
-                        .set("cluster-node-timeout", "5000")
-                        .start();
+                        .set("cluster-node-timeout", "5000");
+                if (tls != null) {
+                    // Redis 7: the bus port of a TLS-only node (port 0) is given, not derived
+                    b.tls(tls, certificate)
+                            .set("cluster-port", Integer.toString(port + 10000))
+                            .set("tls-cluster", "yes")
+                            .set("tls-replication", "yes")
+                            .set("cluster-announce-hostname", "localhost")
+                            .set("cluster-preferred-endpoint-type", "hostname");
+                }
+                return b.start();
             } catch (IllegalStateException e) {
                 last = e; // a port was taken in between: try others
             }
@@ -116,10 +146,22 @@ public final class RedisClusterGroup implements AutoCloseable {
         }
     }
 
-    /** {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3} */
+    /**
+     * {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}, or for a TLS cluster
+     * {@code rediss-cluster://localhost:p1,localhost:p2,localhost:p3}.
+     */
     public String uri() {
-        return "redis-cluster://" + nodes.stream().map(n -> "127.0.0.1:" + n.port())
-                .collect(Collectors.joining(","));
+        return tls == null ? uri("redis-cluster", "127.0.0.1") : uri("rediss-cluster", "localhost");
+    }
+
+    /** The seeds with the given scheme and host name, e.g. to reach TLS nodes by IP address. */
+    public String uri(String scheme, String host) {
+        return scheme + "://" + nodes.stream().map(n -> host + ":" + n.port()).collect(Collectors.joining(","));
+    }
+
+    /** The TLS material of a {@link #startTls} cluster, else null. */
+    public TlsMaterial tls() {
+        return tls;
     }
 
     public List<RedisServer> nodes() {
@@ -135,6 +177,42 @@ public final class RedisClusterGroup implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("slot " + slot);
+    }
+
+    /** The node's cluster id ({@code CLUSTER MYID}). */
+    public static String nodeId(RedisServer node) {
+        return node.command("CLUSTER", "MYID").trim();
+    }
+
+    /**
+     * Moves one slot, with its keys, from the node that serves it to {@code to}, the way
+     * {@code redis-cli --cluster reshard} does (IMPORTING/MIGRATING, MIGRATE, SETSLOT NODE on every
+     * node). Clients that knew the old owner get a MOVED on their next command for the slot.
+     * {@link #nodeForSlot} keeps answering from the slot ranges assigned at start.
+     */
+    public void moveSlot(int slot, RedisServer from, RedisServer to) {
+        String s = Integer.toString(slot);
+        expectOk(to.command("CLUSTER", "SETSLOT", s, "IMPORTING", nodeId(from)), "SETSLOT IMPORTING");
+        expectOk(from.command("CLUSTER", "SETSLOT", s, "MIGRATING", nodeId(to)), "SETSLOT MIGRATING");
+        while (true) {
+            String keys = from.command("CLUSTER", "GETKEYSINSLOT", s, "100");
+            List<String> names = keys.lines().filter(l -> !l.isEmpty()).collect(Collectors.toList());
+            if (names.isEmpty()) {
+                break;
+            }
+            List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()),
+                    "", "0", "5000", "KEYS"));
+            migrate.addAll(names);
+            expectOk(from.command(migrate.toArray(new String[0])), "MIGRATE");
+        }
+        for (RedisServer n : List.of(to, from)) {
+            expectOk(n.command("CLUSTER", "SETSLOT", s, "NODE", nodeId(to)), "SETSLOT NODE");
+        }
+        for (RedisServer n : nodes) {
+            if (n != to && n != from) {
+                n.command("CLUSTER", "SETSLOT", s, "NODE", nodeId(to)); // or learnt by gossip
+            }
+        }
     }
 
     @Override

@@ -24,10 +24,15 @@ public final class RedisSentinelGroup implements AutoCloseable {
     private final List<RedisServer> sentinels = new ArrayList<>();
     private final String password;
     private final boolean sentinelsProtected;
+    private final TlsMaterial tls;
+    private final TlsMaterial.ServerCertificate certificate;
 
-    private RedisSentinelGroup(String password, boolean sentinelsProtected) {
+    private RedisSentinelGroup(String password, boolean sentinelsProtected, TlsMaterial tls,
+                               TlsMaterial.ServerCertificate certificate) {
         this.password = password;
         this.sentinelsProtected = sentinelsProtected;
+        this.tls = tls;
+        this.certificate = certificate;
     }
 
     /** Master, replica and sentinels without passwords. */
@@ -41,7 +46,29 @@ public final class RedisSentinelGroup implements AutoCloseable {
      * {@code requirepass} themselves.
      */
     public static RedisSentinelGroup start(String password, boolean sentinelsProtected) {
-        RedisSentinelGroup g = new RedisSentinelGroup(password, sentinelsProtected);
+        return start(new RedisSentinelGroup(password, sentinelsProtected, null, null));
+    }
+
+    /**
+     * Master, replica and sentinels that speak TLS only ({@code tls-port}, {@code tls-replication
+     * yes}: replication and the sentinels' own connections use TLS too), each presenting
+     * {@code certificate}, without passwords. Everything is known by the name {@code localhost}
+     * (the sentinels monitor {@code localhost} with {@code resolve-hostnames} and
+     * {@code announce-hostnames}; the data nodes announce themselves as {@code localhost}), so a
+     * client that verifies host names connects to the name in the certificate. Needs Redis 7
+     * built with TLS.
+     */
+    public static RedisSentinelGroup startTls(TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
+        return startTls(tls, certificate, null, false);
+    }
+
+    /** {@link #startTls(TlsMaterial, TlsMaterial.ServerCertificate)} with passwords as in {@link #start(String, boolean)}. */
+    public static RedisSentinelGroup startTls(TlsMaterial tls, TlsMaterial.ServerCertificate certificate,
+                                              String password, boolean sentinelsProtected) {
+        return start(new RedisSentinelGroup(password, sentinelsProtected, tls, certificate));
+    }
+
+    private static RedisSentinelGroup start(RedisSentinelGroup g) {
         try {
             g.startAll();
             return g;
@@ -59,8 +86,12 @@ public final class RedisSentinelGroup implements AutoCloseable {
         Poll.until(STARTUP, "replica linked to master",
                 () -> replica.command("INFO", "replication").contains("master_link_status:up"));
         for (int i = 0; i < 3; i++) {
-            RedisServer.Builder b = RedisServer.builder().sentinel()
-                    .set("sentinel monitor " + MASTER_NAME, "127.0.0.1 " + master.port() + " 2")
+            RedisServer.Builder b = RedisServer.builder().sentinel();
+            if (tls != null) {
+                b.tls(tls, certificate).set("tls-replication", "yes")
+                        .set("sentinel resolve-hostnames", "yes").set("sentinel announce-hostnames", "yes");
+            }
+            b.set("sentinel monitor " + MASTER_NAME, host() + " " + master.port() + " 2")
                     .set("sentinel down-after-milliseconds " + MASTER_NAME, "2000")
                     .set("sentinel failover-timeout " + MASTER_NAME, "10000")
                     .set("sentinel parallel-syncs " + MASTER_NAME, "1");
@@ -88,19 +119,40 @@ public final class RedisSentinelGroup implements AutoCloseable {
     private RedisServer.Builder dataNode(RedisServer master) {
         // full syncs start at once instead of after the default 5 s of waiting for more replicas
         RedisServer.Builder b = RedisServer.builder().set("repl-diskless-sync-delay", "0");
+        if (tls != null) {
+            b.tls(tls, certificate).set("tls-replication", "yes").set("replica-announce-ip", host());
+        }
         if (password != null) {
             b.password(password).set("masterauth", password);
         }
         if (master != null) {
-            b.set("replicaof", "127.0.0.1 " + master.port());
+            b.set("replicaof", host() + " " + master.port());
         }
         return b;
     }
 
-    /** {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/mymaster}, no credentials. */
+    /** The name every node is known by: {@code localhost} with TLS (the certificate's), else 127.0.0.1. */
+    private String host() {
+        return tls == null ? "127.0.0.1" : "localhost";
+    }
+
+    /**
+     * {@code redis-sentinel://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/mymaster}, or for a TLS group
+     * {@code rediss-sentinel://localhost:p1,localhost:p2,localhost:p3/mymaster}; no credentials.
+     */
     public String uri() {
-        return "redis-sentinel://" + sentinels.stream().map(s -> "127.0.0.1:" + s.port())
+        return tls == null ? uri("redis-sentinel", "127.0.0.1") : uri("rediss-sentinel", "localhost");
+    }
+
+    /** The sentinels with the given scheme and host name, e.g. to reach TLS sentinels by IP address. */
+    public String uri(String scheme, String host) {
+        return scheme + "://" + sentinels.stream().map(s -> host + ":" + s.port())
                 .collect(Collectors.joining(",")) + "/" + MASTER_NAME;
+    }
+
+    /** The TLS material of a {@link #startTls} group, else null. */
+    public TlsMaterial tls() {
+        return tls;
     }
 
     public String masterName() {

@@ -50,6 +50,7 @@ public final class RedisServer implements AutoCloseable {
     private final TlsMaterial tls;
     private final TlsMaterial.ServerCertificate certificate;
     private Process process;
+    private boolean paused;
 
     private RedisServer(Path dir, Map<String, String> config, boolean sentinel, int port,
                         Transport transport, TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
@@ -327,10 +328,55 @@ public final class RedisServer implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * Stops the process with SIGSTOP, as a stalled server: the kernel still completes TCP
+     * handshakes and buffers what clients send, but nothing is answered until {@link #resume()}.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT after {@link #pause()}: the server reads what was buffered and answers again. */
+    public synchronized void resume() {
+        signal("CONT");
+        paused = false;
+    }
+
+    private void signal(String name) {
+        if (!isAlive()) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid()))
+                    .redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kill: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A field of {@code INFO <section>}, e.g. {@code info("stats", "total_connections_received")}. */
+    public String info(String section, String field) {
+        String prefix = field + ":";
+        return command("INFO", section).lines().filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length()).trim()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + field + " in INFO " + section));
+    }
+
     /** Stops the process by its PID (SIGTERM, then SIGKILL after 10 s); the directory stays. */
     public synchronized void stop() {
         if (process == null) {
             return;
+        }
+        if (paused && process.isAlive()) {
+            resume(); // a stopped process would not act on SIGTERM
         }
         process.destroy();
         try {

@@ -18,7 +18,8 @@ import java.util.Map;
 public final class SettingSamples {
 
     private static final Map<String, String> SPECIAL = Map.of(
-            "uri", "redis://sample-host:6390/1",
+            "uri", "rediss://sample-host:6390/1", // TLS: the tls* settings apply only with it
+            "operationTimeoutMillis", "7000",
             "codec", "java",
             "failureMode", "local",
             "allowedClasses", "com.example.Sample, com.example.samples.*",

@@ -81,7 +81,7 @@ class FactorySettingsTest {
         assertThat(factory.copySettings().get(Settings.CONNECT_TIMEOUT_MILLIS)).isEqualTo(700);
         assertThat(factory.getTouchIntervalFraction()).isEqualTo(0.2);
         assertThat(factory.getPassword()).isEqualTo(Setting.MASK);
-        assertThat(factory.getUri()).isEqualTo("redis://u:****@host:6379");
+        assertThat(factory.getUri()).isEqualTo("redis://****@host:6379");
         assertThat(factory.toString()).doesNotContain("factory-secret", "uri-secret");
     }
 }

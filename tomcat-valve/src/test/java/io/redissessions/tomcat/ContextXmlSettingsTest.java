@@ -58,7 +58,9 @@ class ContextXmlSettingsTest extends NodesTestBase {
     private Map<String, String> everySetting() {
         Map<String, String> attributes = new LinkedHashMap<>();
         for (Setting<?> s : Settings.all()) {
-            attributes.put(s.name(), SettingSamples.of(s));
+            if (!s.name().startsWith("tls")) { // refused with this plain redis:// uri (RedisUriTest covers them)
+                attributes.put(s.name(), SettingSamples.of(s));
+            }
         }
         attributes.put("uri", redis.uri());
         attributes.put("namespace", namespace);
@@ -87,7 +89,7 @@ class ContextXmlSettingsTest extends NodesTestBase {
             assertThat(infos).as("JMX attribute %s", s.name()).containsKey(s.name());
             assertThat(infos.get(s.name()).getType()).as("type of %s", s.name()).isEqualTo(s.jmxType());
             Object shown = server.getAttribute(name, s.name());
-            if (s.isSecret()) {
+            if (s.isSecret() && attributes.containsKey(s.name())) {
                 assertThat(shown).as(s.name()).isEqualTo(Setting.MASK);
             } else {
                 assertThat(shown).as(s.name()).isEqualTo(expected.value(s));
@@ -95,7 +97,7 @@ class ContextXmlSettingsTest extends NodesTestBase {
         }
         String configuration = (String) server.getAttribute(name, "configuration");
         for (Setting<?> s : Settings.all()) {
-            if (s.isSecret()) {
+            if (s.isSecret() && attributes.containsKey(s.name())) {
                 assertThat(configuration).contains(s.name() + "=****").doesNotContain(attributes.get(s.name()));
             }
         }

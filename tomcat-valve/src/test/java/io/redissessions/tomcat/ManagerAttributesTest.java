@@ -46,6 +46,12 @@ class ManagerAttributesTest {
     void everySettingIsAnAttribute(Setting<?> s) {
         RedisSessionManager m = manager();
         String text = SettingSamples.of(s);
+        if (s.name().startsWith("tls")) {
+            // refused where they cannot apply: without a TLS uri, a store password without its store
+            for (Setting<?> needed : java.util.List.of(Settings.URI, Settings.TLS_TRUST_STORE, Settings.TLS_KEY_STORE)) {
+                assertThat(digesterSets(m, needed.name(), SettingSamples.of(needed))).isTrue();
+            }
+        }
 
         assertThat(digesterSets(m, s.name(), text)).isTrue();
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The one {@code uri} setting that selects a deployment:
@@ -20,10 +21,13 @@ import java.util.Objects;
  * rediss://[user:password@]host:port[/db]                      TLS, host name verified
  * unix:///path/to/redis.sock[?db=N&amp;user=U&amp;password=P]
  * redis-sentinel://[user:password@]host1:port1,host2:port2/masterName[/db]
+ * rediss-sentinel://...                                        the same over TLS: sentinels and data nodes
  * redis-cluster://[user:password@]host1:port1,host2:port2
+ * rediss-cluster://...                                         the same over TLS
  * </pre>
  *
- * Errors name the setting and show the URI with its password masked.
+ * Errors name the setting and show the URI masked: never any part of the user info, nor the
+ * value of a query parameter other than {@code db} and {@code user}.
  */
 public final class RedisUri {
 
@@ -67,7 +71,7 @@ public final class RedisUri {
         String trimmed = uri.trim();
         int schemeEnd = trimmed.indexOf("://");
         if (schemeEnd <= 0) {
-            throw bad(setting, trimmed, "missing scheme; expected redis://, rediss://, unix://, redis-sentinel:// or redis-cluster://");
+            throw bad(setting, trimmed, "missing scheme; expected " + SCHEMES);
         }
         try {
             return parse(setting, trimmed, schemeEnd);
@@ -79,9 +83,26 @@ public final class RedisUri {
         }
     }
 
+    private static final String SCHEMES =
+            "redis://, rediss://, unix://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://";
+
     private static RedisUri parse(String setting, String trimmed, int schemeEnd) {
         String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         String rest = trimmed.substring(schemeEnd + 3);
+        // The user info ends at the last '@': a password may hold '@' and '/' unencoded.
+        String userInfo = null;
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            userInfo = rest.substring(0, at);
+            if (userInfo.indexOf('?') >= 0 || userInfo.indexOf('#') >= 0) {
+                // Either a password holds '?' or a query value holds '@': which one cannot be told,
+                // and guessing wrong would show a piece of the password as a host or a port.
+                throw bad(setting, trimmed, "cannot tell where the user info ends: percent-encode '?' as %3F"
+                        + " and '#' as %23 in a user or password, '@' as %40 in a query value"
+                        + " (or give them with the user and password settings)");
+            }
+            rest = rest.substring(at + 1);
+        }
         String query = null;
         int q = rest.indexOf('?');
         if (q >= 0) {
@@ -93,23 +114,29 @@ public final class RedisUri {
             case "redis":
             case "rediss":
             case "redis-sentinel":
+            case "rediss-sentinel":
             case "redis-cluster":
-                return parseNetwork(setting, trimmed, scheme, rest, params);
+            case "rediss-cluster":
+                return parseNetwork(setting, trimmed, scheme, userInfo, rest, params);
             case "unix":
+                if (userInfo != null) {
+                    throw bad(setting, trimmed, "credentials before the socket path are not read: write"
+                            + " unix:///path/to/redis.sock?user=U&password=P, or use the user and password settings");
+                }
                 return parseUnix(setting, trimmed, rest, params);
             default:
-                throw bad(setting, trimmed, "unknown scheme '" + scheme
-                        + "'; expected redis://, rediss://, unix://, redis-sentinel:// or redis-cluster://");
+                throw bad(setting, trimmed, "unknown scheme '" + scheme + "'; expected " + SCHEMES);
         }
     }
 
-    private static RedisUri parseNetwork(String setting, String uri, String scheme, String rest, Map<String, String> params) {
+    private static RedisUri parseNetwork(String setting, String uri, String givenScheme, String userInfo, String rest,
+                                         Map<String, String> params) {
+        boolean tls = givenScheme.startsWith("rediss");
+        // the same forms with TLS: rediss-sentinel is redis-sentinel, rediss-cluster is redis-cluster
+        String scheme = tls ? "redis" + givenScheme.substring("rediss".length()) : givenScheme;
         String user = null;
         String password = null;
-        int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = rest.substring(0, at);
-            rest = rest.substring(at + 1);
+        if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             if (colon >= 0) {
                 user = decode(userInfo.substring(0, colon));
@@ -194,7 +221,7 @@ public final class RedisUri {
             case "redis-cluster" -> Kind.CLUSTER;
             default -> Kind.STANDALONE;
         };
-        return new RedisUri(kind, scheme.equals("rediss"), addresses, null, masterName, db, user, password, uri);
+        return new RedisUri(kind, tls, addresses, null, masterName, db, user, password, uri);
     }
 
     private static RedisUri parseUnix(String setting, String uri, String rest, Map<String, String> params) {
@@ -204,6 +231,11 @@ public final class RedisUri {
             int slash = path.indexOf('/');
             if (slash < 0) {
                 throw bad(setting, uri, "expected an absolute socket path: unix:///path/to/redis.sock");
+            }
+            String host = path.substring(0, slash);
+            if (!host.equalsIgnoreCase("localhost")) {
+                // a socket is on this machine: another host would be ignored
+                throw bad(setting, uri, "a unix socket has no host '" + host + "': unix:///path/to/redis.sock");
             }
             path = path.substring(slash);
         }
@@ -236,7 +268,7 @@ public final class RedisUri {
             if (close < 0) {
                 throw bad(setting, uri, "unclosed '[' in IPv6 address '" + hp + "'");
             }
-            host = hp.substring(1, close);
+            host = ipv6(setting, uri, hp.substring(1, close));
             String after = hp.substring(close + 1);
             if (after.startsWith(":")) {
                 portText = after.substring(1);
@@ -251,9 +283,9 @@ public final class RedisUri {
             } else {
                 host = hp;
             }
-        }
-        if (host.isEmpty() || !host.matches("[A-Za-z0-9._:%-]+")) {
-            throw bad(setting, uri, "invalid host '" + host + "'");
+            if (host.isEmpty() || !host.matches("[A-Za-z0-9._-]+")) {
+                throw bad(setting, uri, "invalid host '" + host + "'; write an IPv6 address in brackets: [::1]:6379");
+            }
         }
         int port = defaultPort;
         if (portText != null) {
@@ -267,6 +299,29 @@ public final class RedisUri {
             }
         }
         return new Address(host, port);
+    }
+
+    /**
+     * An IPv6 literal from between the brackets, with its zone id decoded: {@code fe80::1%25eth0}
+     * (RFC 6874) becomes {@code fe80::1%eth0}, the form Java resolves.
+     */
+    private static String ipv6(String setting, String uri, String literal) {
+        String address = literal;
+        String zone = null;
+        int percent = literal.indexOf('%');
+        if (percent >= 0) {
+            address = literal.substring(0, percent);
+            String encodedZone = literal.substring(percent + 1);
+            // RFC 6874 writes the '%' as %25; a bare '%' before the zone is accepted as well
+            zone = decode(encodedZone.startsWith("25") ? encodedZone.substring(2) : encodedZone);
+            if (!zone.matches("[A-Za-z0-9._~-]+")) {
+                throw bad(setting, uri, "invalid IPv6 zone id '" + zone + "'");
+            }
+        }
+        if (address.indexOf(':') < 0 || !address.matches("[0-9A-Fa-f:.]+")) {
+            throw bad(setting, uri, "invalid IPv6 address '" + literal + "'");
+        }
+        return zone == null ? address : address + "%" + zone;
     }
 
     private static int parseDb(String setting, String uri, String text) {
@@ -292,11 +347,12 @@ public final class RedisUri {
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                // not quoted: with an unencoded '?' in a password, the "query" is part of it
-                throw bad(setting, uri, "a query parameter has no value; expected name=value"
-                        + " (percent-encode '?', '@' and '/' in a password)");
+                throw bad(setting, uri, "a query parameter has no value; expected name=value");
             }
-            params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+            String key = decode(pair.substring(0, eq));
+            if (params.put(key, decode(pair.substring(eq + 1))) != null) {
+                throw bad(setting, uri, "query parameter '" + key + "' is given twice");
+            }
         }
         return params;
     }
@@ -309,25 +365,58 @@ public final class RedisUri {
         return new ConfigurationException(setting, maskPassword(uri), why);
     }
 
-    /** Masks the password in a URI text, also one that does not parse. */
+    /** Query parameters whose values are shown; every other value is masked. */
+    private static final Set<String> SHOWN_QUERY_KEYS = Set.of("db", "user");
+
+    /**
+     * Masks the secrets in a URI text, also in one that does not parse: the whole user info
+     * (everything up to the last '@', so a password with an unencoded '/' or '?' is covered as
+     * well; masking too much is the safe mistake), and the value of every query parameter except
+     * {@code db} and {@code user}, judged by its decoded name ({@code pass%77ord} is a password).
+     */
     public static String maskPassword(String uri) {
         if (uri == null) {
             return null;
         }
-        String masked = uri.replaceAll("(?i)([?&]password=)[^&]*", "$1****");
-        int schemeEnd = masked.indexOf("://");
+        int schemeEnd = uri.indexOf("://");
         // without a scheme (a typo) the user info still starts the text: mask it too
         int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-        // The last '@' anywhere, not only before the first '/' or '?': a password may contain
-        // '/' or '?' unencoded. Masking too much (an '@' in a query value) is the safe mistake.
-        int at = masked.lastIndexOf('@');
-        if (at > start) {
-            String userInfo = masked.substring(start, at);
-            int colon = userInfo.indexOf(':');
-            String shown = colon >= 0 ? userInfo.substring(0, colon) + ":****" : "****";
-            masked = masked.substring(0, start) + shown + masked.substring(at);
+        String rest = uri.substring(start);
+        int at = rest.lastIndexOf('@');
+        String userInfo = "";
+        if (at >= 0) {
+            userInfo = "****@";
+            rest = rest.substring(at + 1);
         }
-        return masked;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            rest = rest.substring(0, q + 1) + maskQuery(rest.substring(q + 1));
+        }
+        return uri.substring(0, start) + userInfo + rest;
+    }
+
+    private static String maskQuery(String query) {
+        StringBuilder sb = new StringBuilder();
+        for (String pair : query.split("&", -1)) {
+            if (sb.length() > 0) {
+                sb.append('&');
+            }
+            int eq = pair.indexOf('=');
+            if (eq < 0) {
+                sb.append(pair.isEmpty() ? "" : "****"); // a value without a name: may be anything
+                continue;
+            }
+            String key = pair.substring(0, eq);
+            String decodedKey;
+            try {
+                decodedKey = decode(key).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                decodedKey = null; // undecodable: treated as secret
+            }
+            boolean shown = decodedKey != null && SHOWN_QUERY_KEYS.contains(decodedKey);
+            sb.append(key).append('=').append(shown ? pair.substring(eq + 1) : "****");
+        }
+        return sb.toString();
     }
 
     /** A copy with the user and password replaced where the given ones are not null. */
@@ -339,7 +428,7 @@ public final class RedisUri {
                 newUser != null ? newUser : user, newPassword != null ? newPassword : password, original);
     }
 
-    /** The URI as given, password masked: safe to log and to show in JMX. */
+    /** The URI as given, user info and password masked: safe to log and to show in JMX. */
     public String masked() {
         return maskPassword(original);
     }

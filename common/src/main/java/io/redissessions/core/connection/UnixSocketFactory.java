@@ -28,6 +28,7 @@ final class UnixSocketFactory implements JedisSocketFactory {
 
     @Override
     public Socket createSocket() throws JedisConnectionException {
+        BrokenConnections.refuseWhileDiscarding();
         AFUNIXSocket socket = null;
         try {
             socket = AFUNIXSocket.newInstance();

@@ -421,19 +421,23 @@ public class RedisSessionStore implements AutoCloseable {
         long start = System.nanoTime();
         UnifiedJedis client = null;
         try {
-            client = connector.client();
-            try {
-                return op.apply(client);
-            } catch (JedisConnectionException e) {
-                if (isTimeout(e)) {
-                    throw e; // Redis is slow, not gone: a retry would only double the wait
+            // one deadline (operationTimeoutMillis) for the whole operation: the wait for the
+            // client, the cluster client's redirects and reconnects, and the read retry below
+            try (var deadline = connector.startOperation()) {
+                client = connector.client();
+                try {
+                    return op.apply(client);
+                } catch (JedisConnectionException e) {
+                    if (isTimeout(e)) {
+                        throw e; // Redis is slow, not gone: a retry would only double the wait
+                    }
+                    // the server may have closed every pooled connection: let the next use connect afresh
+                    discardIdleConnections(client);
+                    if (!retryRead || !deadline.allowsAnotherAttempt()) {
+                        throw e;
+                    }
+                    return op.apply(client);
                 }
-                // the server may have closed every pooled connection: let the next use connect afresh
-                discardIdleConnections(client);
-                if (!retryRead) {
-                    throw e;
-                }
-                return op.apply(client);
             }
         } catch (JedisNoScriptException e) {
             throw e;

@@ -189,6 +189,8 @@ class ConnectionTopologiesTest {
 
         assertThatThrownBy(connector::client).isInstanceOf(SessionStoreException.class)
                 .hasMessageContaining(server.uri()).hasMessageContaining("simulated");
+        // calls fail at once for a moment after a failed build; then one builds again
+        Poll.until(Duration.ofSeconds(10), "a later call builds the client", () -> connector.client() != null);
         assertSetGet(connector.client(), "second-build");
         assertThat(connector.client()).isSameAs(connector.client());
         assertThat(builds).hasValue(2);
@@ -201,7 +203,7 @@ class ConnectionTopologiesTest {
         c.setPassword("cluster-secret-pw");
         RedisConnector connector = connector(c);
 
-        for (int attempt = 0; attempt < 2; attempt++) { // not cached: each call tries again
+        for (int attempt = 0; attempt < 2; attempt++) { // the failure, then the same one remembered for a moment
             Throwable t = catchThrowable(connector::client);
             assertThat(t).isInstanceOf(SessionStoreException.class).hasMessageContaining("127.0.0.1:" + port);
             assertThat(everything(t)).doesNotContain("cluster-secret-pw");
@@ -435,6 +437,19 @@ class ConnectionTopologiesTest {
 
         assertSetGet(connector(c).client(), "sentinel-shared-pw");
         assertThat(String.join("\n", logLines)).doesNotContain("shared-pw");
+    }
+
+    @Test
+    void tlsSentinelWithPasswordOnDataNodesOnly() {
+        RedisAssumptions.assumeTls();
+        // asked over TLS whether they want a password, the sentinels answer PONG: none is sent to them
+        RedisSentinelGroup group = use(RedisSentinelGroup.startTls(tls(), tls().localhostCertificate(), "data-pw", false));
+        SessionStoreConfig c = tlsConfig(group.uri());
+        c.setPassword("data-pw");
+
+        assertSetGet(connector(c).client(), "tls-sentinel-data-pw");
+        assertThat(group.master().command("GET", "tls-sentinel-data-pw")).isEqualTo("value-of-tls-sentinel-data-pw");
+        assertThat(String.join("\n", logLines)).doesNotContain("data-pw");
     }
 
     // ------------------------------------------------------------------ Cluster

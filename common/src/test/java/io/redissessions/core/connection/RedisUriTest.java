@@ -117,9 +117,27 @@ class RedisUriTest {
     }
 
     @Test
+    void parsesSentinelAndClusterUrisWithTls() {
+        RedisUri sentinel = parse("rediss-sentinel://:pw@s1:26379,s2/mymaster/2");
+        assertThat(sentinel.kind()).isEqualTo(RedisUri.Kind.SENTINEL);
+        assertThat(sentinel.tls()).isTrue();
+        assertThat(sentinel.masterName()).isEqualTo("mymaster");
+        assertThat(sentinel.database()).isEqualTo(2);
+        assertThat(sentinel.addresses()).containsExactly(new RedisUri.Address("s1", 26379), new RedisUri.Address("s2", 26379));
+        RedisUri cluster = parse("REDISS-CLUSTER://a:7000,b");
+        assertThat(cluster.kind()).isEqualTo(RedisUri.Kind.CLUSTER);
+        assertThat(cluster.tls()).isTrue();
+        assertThat(cluster.addresses()).containsExactly(new RedisUri.Address("a", 7000), new RedisUri.Address("b", 6379));
+        assertThat(parse("redis-sentinel://s1/m").tls()).isFalse();
+        assertThat(parse("redis-cluster://a:7000").tls()).isFalse();
+        assertThatThrownBy(() -> parse("rediss-cluster://a:7000/3")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("only database 0");
+    }
+
+    @Test
     void masksPasswordWhenShown() {
         RedisUri u = parse("redis://alice:hunter2@host:6379");
-        assertThat(u.masked()).isEqualTo("redis://alice:****@host:6379");
+        assertThat(u.masked()).isEqualTo("redis://****@host:6379");
         assertThat(u.toString()).doesNotContain("hunter2");
         assertThat(parse("unix:///tmp/r.sock?password=hunter2&db=1").masked())
                 .isEqualTo("unix:///tmp/r.sock?password=****&db=1");
@@ -127,19 +145,19 @@ class RedisUriTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "redis://u:hunter2@host:notaport        | redis://u:****@host:notaport        | invalid port",
+            "redis://u:hunter2@host:notaport        | redis://****@host:notaport        | invalid port",
             "redis://hunter2@host:70000             | redis://****@host:70000             | out of range",
-            "u:hunter2@127.0.0.1:6379               | u:****@127.0.0.1:6379               | missing scheme",
-            "http://u:hunter2@host:80               | http://u:****@host:80               | unknown scheme",
-            "redis://u:hunter2@a:1,b:2              | redis://u:****@a:1,b:2              | one host:port",
-            "redis://u:hunter2@host:6379/abc        | redis://u:****@host:6379/abc        | database number",
-            "redis://u:hunter2@host:6379/1/2        | redis://u:****@host:6379/1/2        | at most /db",
-            "redis://host:6379?password=hunter2&x=1 | redis://host:6379?password=****&x=1 | unknown query parameter",
-            "redis-sentinel://u:hunter2@s1:26379    | redis-sentinel://u:****@s1:26379    | master name is missing",
-            "redis-cluster://u:hunter2@a:7000/1     | redis-cluster://u:****@a:7000/1     | only database 0",
+            "u:hunter2@127.0.0.1:6379               | ****@127.0.0.1:6379               | missing scheme",
+            "http://u:hunter2@host:80               | http://****@host:80               | unknown scheme",
+            "redis://u:hunter2@a:1,b:2              | redis://****@a:1,b:2              | one host:port",
+            "redis://u:hunter2@host:6379/abc        | redis://****@host:6379/abc        | database number",
+            "redis://u:hunter2@host:6379/1/2        | redis://****@host:6379/1/2        | at most /db",
+            "redis://host:6379?password=hunter2&x=1 | redis://host:6379?password=****&x=**** | unknown query parameter",
+            "redis-sentinel://u:hunter2@s1:26379    | redis-sentinel://****@s1:26379    | master name is missing",
+            "redis-cluster://u:hunter2@a:7000/1     | redis-cluster://****@a:7000/1     | only database 0",
             "unix://relative?password=hunter2       | unix://relative?password=****       | absolute socket path",
-            "redis://u:hunter2@[::1:6379            | redis://u:****@[::1:6379            | unclosed",
-            "redis://u:hunter2@:6379                | redis://u:****@:6379                | invalid host",
+            "redis://u:hunter2@[::1:6379            | redis://****@[::1:6379            | unclosed",
+            "redis://u:hunter2@:6379                | redis://****@:6379                | invalid host",
     })
     void rejectsMalformedUriNamingTheSettingWithPasswordMasked(String uri, String shown, String why) {
         assertThatThrownBy(() -> parse(uri))
@@ -153,10 +171,10 @@ class RedisUriTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "redis://u:hun/ter2@host:notaport | redis://u:****@host:notaport",
-            "redis://u:hun?ter2@host:6379     | redis://u:****@host:6379",
+            "redis://u:hun/ter2@host:notaport | redis://****@host:notaport",
+            "redis://u:hun?ter2@host:6379     | redis://****@host:6379",
             "redis://hun/ter2@host:notaport   | redis://****@host:notaport",
-            "redis://u:hun%zzter2@host:6379   | redis://u:****@host:6379",
+            "redis://u:hun%zzter2@host:6379   | redis://****@host:6379",
     })
     void masksPasswordsContainingSlashOrQuestionMark(String uri, String shown) {
         assertThat(RedisUri.maskPassword(uri)).isEqualTo(shown);
@@ -164,6 +182,96 @@ class RedisUriTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(shown)
                 .hasMessageNotContaining("ter2");
+    }
+
+    // ------------------------------------------------------------ edge cases (issue #10, item 5)
+
+    @Test
+    void neverShowsUserInfoWhenAQuestionMarkComesBeforeTheAt() {
+        // an unencoded '?' in the password: the text after it is not a query, the text before the
+        // '@' is not a host; either way nothing of the user info may appear in the message
+        assertThatThrownBy(() -> parse("redis://admin:s3cr?et=x@host:6379"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'uri'")
+                .hasMessageContaining("redis://****@host:6379")
+                .hasMessageContaining("%3F")
+                .hasMessageNotContaining("s3cr").hasMessageNotContaining("et=x").hasMessageNotContaining("admin");
+    }
+
+    @Test
+    void masksThePasswordOfAPercentEncodedQueryKey() {
+        RedisUri u = parse("redis://host:6379?pass%77ord=hunter2&db=2");
+        assertThat(u.password()).isEqualTo("hunter2");
+        assertThat(u.masked()).doesNotContain("hunter2").contains("db=2");
+        assertThat(RedisUri.maskPassword("redis://host:6379?pass%77ord=hunter2")).doesNotContain("hunter2");
+        assertThat(RedisUri.maskPassword("redis://host:6379?PASSWORD=hunter2")).doesNotContain("hunter2");
+        assertThatThrownBy(() -> parse("redis://host:6379?pass%77ord=hunter2&pasword=hunter3"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("unknown query parameter 'pasword'")
+                .hasMessageNotContaining("hunter2").hasMessageNotContaining("hunter3");
+    }
+
+    @Test
+    void rejectsCredentialsBeforeTheUnixSocketPathInsteadOfDroppingThem() {
+        assertThatThrownBy(() -> parse("unix://:hunter2@/tmp/redis.sock"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("?user=")
+                .hasMessageContaining("unix://****@/tmp/redis.sock")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> parse("unix://otherhost/tmp/redis.sock"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("otherhost");
+    }
+
+    @Test
+    void decodesTheZoneIdOfAnIpv6Address() {
+        assertThat(parse("redis://[fe80::1%25eth0]:6379").addresses())
+                .containsExactly(new RedisUri.Address("fe80::1%eth0", 6379));
+        assertThat(parse("redis-cluster://[fe80::1%25eth0]:7000,[::1]:7001").addresses())
+                .containsExactly(new RedisUri.Address("fe80::1%eth0", 7000), new RedisUri.Address("::1", 7001));
+        assertThatThrownBy(() -> parse("redis://[not-ipv6]:6379")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("IPv6");
+        assertThatThrownBy(() -> parse("redis://ho%41st:6379")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("invalid host");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"tlsTrustStore", "tlsTrustStorePassword", "tlsKeyStore", "tlsKeyStorePassword"})
+    void rejectsTlsSettingsWithAUriWithoutTls(String setting) throws Exception {
+        java.nio.file.Path store = java.nio.file.Files.createTempFile("redis-sessions-store", ".p12");
+        try {
+            SessionStoreConfig c = configWithEnv(Map.of());
+            c.setUri("redis://host:6379");
+            switch (setting) {
+                case "tlsTrustStore" -> c.setTlsTrustStore(store.toString());
+                case "tlsTrustStorePassword" -> c.setTlsTrustStorePassword("store-secret");
+                case "tlsKeyStore" -> c.setTlsKeyStore(store.toString());
+                default -> c.setTlsKeyStorePassword("store-secret");
+            }
+
+            assertThatThrownBy(c::validate)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("'" + setting + "'")
+                    .hasMessageContaining("rediss://")
+                    .hasMessageNotContaining("store-secret")
+                    .satisfies(e -> assertThat(((ConfigurationException) e).setting()).isEqualTo(setting));
+            c.setUri("unix:///tmp/redis.sock");
+            assertThatThrownBy(c::validate).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("'" + setting + "'");
+        } finally {
+            java.nio.file.Files.delete(store);
+        }
+    }
+
+    @Test
+    void rejectsAStorePasswordWithoutItsStore() {
+        SessionStoreConfig c = configWithEnv(Map.of());
+        c.setUri("rediss://host:6380");
+        c.setTlsKeyStorePassword("store-secret");
+
+        assertThatThrownBy(c::validate).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'tlsKeyStorePassword'").hasMessageContaining("tlsKeyStore")
+                .hasMessageNotContaining("store-secret");
     }
 
     @Test
@@ -225,9 +333,9 @@ class RedisUriTest {
         assertThatThrownBy(c::validate)
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'uri'")
-                .hasMessageContaining("redis://u:****@host:notaport")
+                .hasMessageContaining("redis://****@host:notaport")
                 .hasMessageNotContaining("hunter2");
-        assertThat(c.describe().get("uri")).isEqualTo("redis://u:****@host:notaport");
+        assertThat(c.describe().get("uri")).isEqualTo("redis://****@host:notaport");
     }
 
     @Test
@@ -235,7 +343,7 @@ class RedisUriTest {
         SessionStoreConfig c = configWithEnv(Map.of());
         c.setUri("redis-sentinel://u:hunter2@127.0.0.1:26379,127.0.0.1:26380/mymaster");
         try (RedisConnector connector = new RedisConnector(c)) {
-            assertThat(connector.describe()).isEqualTo("redis-sentinel://u:****@127.0.0.1:26379,127.0.0.1:26380/mymaster");
+            assertThat(connector.describe()).isEqualTo("redis-sentinel://****@127.0.0.1:26379,127.0.0.1:26380/mymaster");
             assertThat(connector.toString()).doesNotContain("hunter2");
             assertThat(connector.isCluster()).isFalse();
         }
