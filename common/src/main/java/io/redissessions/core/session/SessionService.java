@@ -6,6 +6,7 @@ import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.StoreLog;
 import io.redissessions.core.connection.RedisConnector;
+import io.redissessions.core.store.AttributeNames;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
 import io.redissessions.core.store.SessionState;
@@ -150,6 +151,7 @@ public final class SessionService implements AutoCloseable {
      *         value's class and the setting to change, when the value cannot be stored
      */
     public void requireStorable(String name, Object value) {
+        AttributeNames.requireStorable(name);
         store.codec().encode(name, value);
     }
 

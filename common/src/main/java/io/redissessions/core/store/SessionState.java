@@ -213,13 +213,15 @@ public final class SessionState {
     /**
      * Sets an attribute; null removes it.
      *
-     * @throws AttributeEncodingException when the value cannot be stored; nothing changes then
+     * @throws AttributeEncodingException when the value cannot be stored, or the name has no UTF-8
+     *         form ({@link AttributeNames}); nothing changes then
      */
     public synchronized void setAttribute(String name, Object value) {
         if (value == null) {
             removeAttribute(name);
             return;
         }
+        AttributeNames.requireStorable(name);
         codec.encode(name, value);
         values.put(name, value);
         set.add(name);
