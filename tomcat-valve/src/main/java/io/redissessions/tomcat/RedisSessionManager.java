@@ -119,6 +119,10 @@ public class RedisSessionManager extends ManagerBase {
             // added after Tomcat has set up the webapp's own listeners, and again at every start
             standard.addApplicationEventListener(SaveBeforeForward.INSTANCE);
         }
+        String passwordInSession = CachelessFormLogin.warning(context, config.effectiveSigningKey() != null);
+        if (passwordInSession != null) {
+            log.warn(passwordInSession);
+        }
         String route = getJvmRoute();
         if (route != null && route.contains(".")) {
             log.warn("redis-sessions: jvmRoute '" + route + "' contains a '.'; session ids are stored without "
