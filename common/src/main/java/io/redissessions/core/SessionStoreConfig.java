@@ -171,6 +171,11 @@ public final class SessionStoreConfig {
         return effective(Settings.SIGNING_KEY);
     }
 
+    /** Whether {@code legacySignatures=accept}: values signed the unbound way and unsigned extras are read. */
+    public boolean acceptsLegacySignatures() {
+        return get(Settings.LEGACY_SIGNATURES).trim().equalsIgnoreCase("accept");
+    }
+
     /** {@code json} or {@code java}. */
     public String codecName() {
         Settings.CODEC.check(getCodec());

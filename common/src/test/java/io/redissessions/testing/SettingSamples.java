@@ -20,6 +20,8 @@ public final class SettingSamples {
     private static final Map<String, String> SPECIAL = Map.of(
             "uri", "redis://sample-host:6390/1",
             "codec", "java",
+            "readCodecs", "json,java",
+            "legacySignatures", "accept",
             "failureMode", "local",
             "allowedClasses", "com.example.Sample, com.example.samples.*",
             "tlsTrustStore", existingFile("sample-trust").toString(),

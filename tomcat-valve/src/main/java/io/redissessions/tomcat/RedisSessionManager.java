@@ -426,12 +426,12 @@ public class RedisSessionManager extends ManagerBase {
      *
      * @throws SessionStoreUnavailableException otherwise, when Redis could not do it
      */
-    SessionState changeIdInStore(String oldClusterId, String newClusterId) {
+    SessionState changeIdInStore(SessionState old, String newClusterId) {
         SessionService s = service();
         try {
-            return s.changeId(oldClusterId, newClusterId) ? s.open(newClusterId) : null;
+            return s.changeId(old, newClusterId) ? s.open(newClusterId) : null;
         } catch (SessionStoreException e) {
-            FailureAnswer.react(s, e, "change the id of session " + SessionIds.fingerprint(oldClusterId));
+            FailureAnswer.react(s, e, "change the id of session " + SessionIds.fingerprint(old.id()));
             return null;
         }
     }

@@ -231,6 +231,24 @@ public final class SessionService implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the stored session that {@code state} was loaded from a new id, keeping its data and
+     * expiry: one round trip, also with a signing key (see {@link RedisSessionStore#changeId(SessionState, String)}).
+     *
+     * @return true if renamed, false if the old session is gone
+     * @throws SessionStoreException as {@link #changeId(String, String)}
+     */
+    public boolean changeId(SessionState state, String newId) {
+        try {
+            boolean renamed = store.changeId(state, newId);
+            availability.succeeded();
+            return renamed;
+        } catch (SessionStoreException e) {
+            availability.failed(e, "change the id of session " + SessionIds.fingerprint(state.id()));
+            throw e;
+        }
+    }
+
     /** Whether a session exists and has not expired, by what is stored. */
     public boolean exists(String id) {
         try {
