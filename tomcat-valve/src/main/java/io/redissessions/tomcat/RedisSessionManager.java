@@ -77,6 +77,8 @@ public class RedisSessionManager extends ManagerBase {
     private final SharedSessions shared = lookup.shared();
     /** Set when the manager starts, null when stopped. */
     private volatile SessionService service;
+    /** The namespace in use while started (a derived one is claimed on the server). */
+    private ContextNamespace namespace;
 
     // ================================================================== lifecycle
 
@@ -97,14 +99,17 @@ public class RedisSessionManager extends ManagerBase {
     protected void startInternal() throws LifecycleException {
         super.startInternal();
         Context context = getContext();
-        String namespace = config.getNamespace() != null ? config.getNamespace()
-                : SessionStoreConfig.namespaceForContextPath(context.getPath());
         SessionService s;
+        ContextNamespace ns = null;
         try {
             validateSettings();
-            s = new SessionService(config, namespace, "context [" + context.getName() + "]", clock,
+            ns = ContextNamespace.of(context, config);
+            s = new SessionService(config, ns.name(), "context [" + context.getName() + "]", clock,
                     new JuliStoreLog(log));
         } catch (ConfigurationException e) {
+            if (ns != null) {
+                ns.release();
+            }
             throw new LifecycleException(e.getMessage() + " [context " + context.getName() + "]", e);
         }
         if (!ValvePlacement.present(context) && !hasAuthenticator(context)) {
@@ -113,8 +118,10 @@ public class RedisSessionManager extends ManagerBase {
         String problem = ValvePlacement.problem(context);
         if (problem != null) {
             s.close();
+            ns.release();
             throw new LifecycleException(problem);
         }
+        namespace = ns;
         if (context instanceof StandardContext standard) {
             // added after Tomcat has set up the webapp's own listeners, and again at every start
             standard.addApplicationEventListener(SaveBeforeForward.INSTANCE);
@@ -161,6 +168,10 @@ public class RedisSessionManager extends ManagerBase {
         service = null;
         if (s != null) {
             s.close();
+        }
+        if (namespace != null) {
+            namespace.release();
+            namespace = null;
         }
         super.stopInternal();
     }

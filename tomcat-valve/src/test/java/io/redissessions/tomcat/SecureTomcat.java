@@ -10,7 +10,10 @@ import org.apache.catalina.Host;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.authenticator.BasicAuthenticator;
 import org.apache.catalina.authenticator.FormAuthenticator;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardEngine;
 import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.core.StandardService;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.LoginConfig;
 import org.apache.tomcat.util.descriptor.web.SecurityCollection;
@@ -68,6 +71,30 @@ final class SecureTomcat implements AutoCloseable {
         host.setName(name);
         host.setAppBase(baseDir.resolve("apps-" + name).toString());
         tomcat.getEngine().addChild(host);
+        return host;
+    }
+
+    /**
+     * The default host ({@code localhost}) of another service of the same server: its own engine
+     * and connector, in the same JVM.
+     */
+    Host defaultHostOfAnotherService(String name) {
+        StandardService service = new StandardService();
+        service.setName(name);
+        StandardEngine engine = new StandardEngine();
+        engine.setName(name);
+        engine.setDefaultHost("localhost");
+        engine.setBackgroundProcessorDelay(-1);
+        engine.setRealm(tomcat.getEngine().getRealm());
+        StandardHost host = new StandardHost();
+        host.setName("localhost");
+        host.setAppBase(baseDir.resolve("apps-" + name).toString());
+        engine.addChild(host);
+        service.setContainer(engine);
+        Connector connector = new Connector();
+        connector.setPort(0);
+        service.addConnector(connector);
+        tomcat.getServer().addService(service);
         return host;
     }
 
