@@ -214,7 +214,9 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * Gives a stored session a new id, keeping its data and expiry.
+     * Gives a stored session a new id, keeping its data and expiry. One round trip without a
+     * signing key; with one, the session is loaded first (two): a container that has the
+     * session's state at hand uses {@link #changeId(SessionState, String)}.
      *
      * @return true if renamed, false if the old session is gone
      * @throws SessionStoreException {@code REJECTED} if the new id is taken; otherwise Redis is

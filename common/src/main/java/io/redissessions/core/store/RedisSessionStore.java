@@ -287,7 +287,9 @@ public class RedisSessionStore implements AutoCloseable {
     /**
      * Gives a session a new id, keeping its data, TTL and expiry: one atomic script, on every
      * topology. The new id must be in the old id's shard (make it with
-     * {@link IdsInShard#generate}), so that both keys share one Cluster slot.
+     * {@link IdsInShard#generate}), so that both keys share one Cluster slot. With a signing key
+     * the script also needs the session's binding id, so the session is loaded first (one more
+     * round trip); {@link #changeId(SessionState, String)} does without.
      *
      * @return true if renamed; false if the old session does not exist or has expired
      * @throws IllegalArgumentException if the new id is in another shard

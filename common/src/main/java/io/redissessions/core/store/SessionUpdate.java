@@ -130,6 +130,10 @@ public final class SessionUpdate {
             return text(Fields.NODE, node);
         }
 
+        /**
+         * An extra as plain text; null removes it. Plain text is the stored form only without a
+         * signing key ({@link SessionState} signs extras with {@link #extra(String, byte[])}).
+         */
         public Builder extra(String name, String value) {
             if (value == null) {
                 removedFields.add(Fields.EXTRA_PREFIX + name);
