@@ -187,7 +187,15 @@ final class SecureTomcat implements AutoCloseable {
         } catch (LifecycleException e) {
             throw new IllegalStateException(e);
         } finally {
-            TomcatNode.deleteRecursively(baseDir);
+            deleteRecursively(baseDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
