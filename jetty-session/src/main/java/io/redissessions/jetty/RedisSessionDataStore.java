@@ -1,5 +1,7 @@
 package io.redissessions.jetty;
 
+import io.redissessions.core.ConfigurationException;
+import io.redissessions.core.DerivedNamespaces;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.Settings;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +66,8 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     private volatile String namespace;
     /** The nodeId setting was taken from Jetty's worker name by a previous start, not set by the user. */
     private boolean nodeIdFromWorkerName;
+    /** A derived namespace, claimed on the server while started; null when the setting is given. */
+    private DerivedNamespaces.Claim namespaceClaim;
 
     public RedisSessionDataStore() {
         this(new SessionStoreConfig());
@@ -120,8 +125,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         }
         Context ctx = _context.getContext();
         String contextPath = ctx == null ? "/" : ctx.getContextPath();
-        namespace = config.getNamespace() != null ? config.getNamespace()
-                : SessionStoreConfig.namespaceForContextPath(contextPath);
+        namespace = config.getNamespace() != null ? config.getNamespace() : derivedNamespace(ctx, contextPath);
         if (nodeIdFromWorkerName) {
             config.setNodeId(null); // taken from the worker name at the previous start: take it again
             nodeIdFromWorkerName = false;
@@ -133,9 +137,44 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         loader = ctx != null && ctx.getClassLoader() != null ? ctx.getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
         // connections are opened lazily: Jetty starts while Redis is down
-        service = new SessionService(config, namespace, "context [" + contextPath + "]", clock, log);
+        try {
+            service = new SessionService(config, namespace, "context [" + contextPath + "]", clock, log);
+        } catch (RuntimeException e) {
+            releaseNamespace();
+            throw e;
+        }
         service.start();
         super.doStart();
+    }
+
+    /**
+     * The namespace derived from the context path and the context's virtual hosts
+     * ({@link SessionStoreConfig#defaultNamespace}), claimed on this server: a second context of
+     * the server that derives the same one refuses to start ({@link DerivedNamespaces}).
+     */
+    private String derivedNamespace(Context ctx, String contextPath) {
+        List<String> vhosts = ctx == null || ctx.getVirtualHosts() == null ? List.of() : ctx.getVirtualHosts();
+        String derived = SessionStoreConfig.defaultNamespace(contextPath, vhosts);
+        try {
+            SessionStoreConfig.checkNamespace(derived);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException("namespace", derived, "derived from the context path and virtual hosts,"
+                    + " and not usable as one: 1 to 200 characters. Set the namespace setting");
+        }
+        Object node = _context.getSessionManager() != null && _context.getSessionManager().getSessionIdManager() != null
+                ? _context.getSessionManager().getSessionIdManager() : this;
+        namespaceClaim = DerivedNamespaces.claim(node, settingsView.text(Settings.URI) + "|" + config.getKeyPrefix(),
+                derived, ctx == null ? this : ctx, "context [" + contextPath + "]" + (vhosts.isEmpty() ? ""
+                        : " of virtual hosts " + vhosts));
+        return derived;
+    }
+
+    private void releaseNamespace() {
+        DerivedNamespaces.Claim claim = namespaceClaim;
+        namespaceClaim = null;
+        if (claim != null) {
+            claim.release();
+        }
     }
 
     @Override
@@ -146,6 +185,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
             s.close();
         }
         local.clear();
+        releaseNamespace();
     }
 
     /** Jetty's canonical form of this context's path, as in {@link SessionData#getContextPath()}. */

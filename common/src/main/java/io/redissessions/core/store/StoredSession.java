@@ -21,7 +21,9 @@ public final class StoredSession {
     private final long expiryMillis;
     private final String node;
     private final long version;
-    private final Map<String, String> extras;
+    private final Map<String, byte[]> extras;
+    private final String bindingId;
+    private final String bindingMac;
     private final Map<String, byte[]> attributes;
     private final long sizeBytes;
     private final long redisTimeMillis;
@@ -32,8 +34,19 @@ public final class StoredSession {
      * @param readAtMillis    the reading node's clock just before it asked
      */
     public StoredSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds, long expiryMillis,
-                         String node, long version, Map<String, String> extras, Map<String, byte[]> attributes,
+                         String node, long version, Map<String, byte[]> extras, Map<String, byte[]> attributes,
                          long sizeBytes, long redisTimeMillis, long readAtMillis) {
+        this(id, createdMillis, accessedMillis, maxInactiveSeconds, expiryMillis, node, version, extras, attributes,
+                null, null, sizeBytes, redisTimeMillis, readAtMillis);
+    }
+
+    /**
+     * @param bindingId  {@code #bid} as stored, or null
+     * @param bindingMac {@code #bmac} as stored, or null
+     */
+    public StoredSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds, long expiryMillis,
+                         String node, long version, Map<String, byte[]> extras, Map<String, byte[]> attributes,
+                         String bindingId, String bindingMac, long sizeBytes, long redisTimeMillis, long readAtMillis) {
         this.id = id;
         this.createdMillis = createdMillis;
         this.accessedMillis = accessedMillis;
@@ -43,6 +56,8 @@ public final class StoredSession {
         this.version = version;
         this.extras = Collections.unmodifiableMap(extras);
         this.attributes = Collections.unmodifiableMap(attributes);
+        this.bindingId = bindingId;
+        this.bindingMac = bindingMac;
         this.sizeBytes = sizeBytes;
         this.redisTimeMillis = redisTimeMillis;
         this.readAtMillis = readAtMillis;
@@ -59,7 +74,9 @@ public final class StoredSession {
         long expiry = 0;
         long version = 0;
         String node = null;
-        Map<String, String> extras = new HashMap<>();
+        String bindingId = null;
+        String bindingMac = null;
+        Map<String, byte[]> extras = new HashMap<>();
         Map<String, byte[]> attributes = new HashMap<>();
         long size = 0;
         for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -71,6 +88,10 @@ public final class StoredSession {
                 attributes.put(field.substring(Fields.ATTRIBUTE_PREFIX.length()), value);
                 continue;
             }
+            if (field.startsWith(Fields.EXTRA_PREFIX)) {
+                extras.put(field.substring(Fields.EXTRA_PREFIX.length()), value);
+                continue;
+            }
             String text = new String(value, StandardCharsets.UTF_8);
             switch (field) {
                 case Fields.CREATED -> created = parseLong(text);
@@ -79,15 +100,15 @@ public final class StoredSession {
                 case Fields.EXPIRY -> expiry = parseLong(text);
                 case Fields.VERSION -> version = parseLong(text);
                 case Fields.NODE -> node = text;
+                case Fields.BINDING_ID -> bindingId = text;
+                case Fields.BINDING_MAC -> bindingMac = text;
                 default -> {
-                    if (field.startsWith(Fields.EXTRA_PREFIX)) {
-                        extras.put(field.substring(Fields.EXTRA_PREFIX.length()), text);
-                    }
+                    // a field of a later release, or not ours: ignored
                 }
             }
         }
-        return new StoredSession(id, created, accessed, maxInactive, expiry, node, version, extras, attributes, size,
-                redisTimeMillis, readAtMillis);
+        return new StoredSession(id, created, accessed, maxInactive, expiry, node, version, extras, attributes,
+                bindingId, bindingMac, size, redisTimeMillis, readAtMillis);
     }
 
     static long parseLong(String text) {
@@ -110,7 +131,12 @@ public final class StoredSession {
     public String node() { return node; }
     /** The write counter, bumped by every save. */
     public long version() { return version; }
-    public Map<String, String> extras() { return extras; }
+    /** Container extra name to stored bytes, not decoded ({@link io.redissessions.core.codec.ExtraCodec}). */
+    public Map<String, byte[]> extras() { return extras; }
+    /** {@code #bid} as stored (null when absent): the id its fields are signed with, after an id change. */
+    public String bindingId() { return bindingId; }
+    /** {@code #bmac} as stored (null when absent). */
+    public String bindingMac() { return bindingMac; }
     /** Attribute name to stored value bytes, not decoded. */
     public Map<String, byte[]> attributes() { return attributes; }
     /** Bytes read from Redis for this session. */

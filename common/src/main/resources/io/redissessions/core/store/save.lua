@@ -5,7 +5,9 @@
 -- ARGV[4] #maxInactive (s)
 -- ARGV[5] ms from now until the session expires, measured on the saving node's clock ('' = never)
 -- ARGV[6] grace (ms): the key lives this long after the expiry
--- ARGV[7] n, then n field/value pairs to set; then m, then m fields to delete
+-- ARGV[7] n, then n field/value pairs to set; then m, then m fields to delete; then k, then k triples
+--   field, value as loaded, value signed anew: each replaced only if it still holds the value as
+--   loaded (legacySignatures=accept; k may be missing)
 -- #expiry is Redis's TIME plus ARGV[5], so no node's clock decides when a session expires.
 -- Unless this save changes #maxInactive, #accessed and #expiry never move back: the later of the
 -- stored and the new value is kept (a long request that saves last does not shorten the session).
@@ -47,6 +49,12 @@ while first <= last do
   local upto = math.min(first + CHUNK - 1, last)
   redis.call('HDEL', KEYS[1], unpack(ARGV, first, upto))
   first = upto + 1
+end
+local k = tonumber(ARGV[last + 1] or '0') or 0
+for i = last + 2, last + 1 + 3 * k, 3 do
+  if redis.call('HMGET', KEYS[1], ARGV[i])[1] == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+  end
 end
 local expiryText = string.format('%.0f', expiry)
 redis.call('HSET', KEYS[1], '#accessed', string.format('%.0f', accessed), '#maxInactive', ARGV[4],

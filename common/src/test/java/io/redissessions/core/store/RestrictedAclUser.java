@@ -18,7 +18,7 @@ final class RestrictedAclUser {
 
     /** What the Lua scripts call (a script runs with its caller's permissions). */
     static final List<String> SCRIPT_COMMANDS = List.of(
-            "+time", "+hgetall", "+hmget", "+exists", "+hset", "+hdel", "+hincrby", "+pexpireat", "+persist", "+del",
+            "+time", "+hgetall", "+hmget", "+exists", "+hset", "+hdel", "+hincrby", "+pexpireat", "+persist", "+unlink",
             "+rename", "+zadd", "+zrem", "+zscore", "+zrangebyscore");
 
     /** Only on Redis Cluster: the client reads the slot map. */
