@@ -176,6 +176,31 @@ public final class SessionState {
         }
     }
 
+    /**
+     * This state under another id, for an id change: what was loaded and what was changed since
+     * carry over as they are, so the next {@link #save} writes this request's changes (and only
+     * them) under the new id. Call it once the store renamed the session
+     * ({@code SessionService.changeId}), or for a session never stored; do not use this state
+     * afterwards. No Redis call.
+     */
+    public synchronized SessionState withId(String newId) {
+        SessionState s = new SessionState(store, java.util.Objects.requireNonNull(newId, "newId"), createdMillis,
+                storedAccessedMillis, storedMaxInactiveSeconds, version, stored, extras, isNew, storedExpiryMillis,
+                clockOffsetMillis);
+        s.accessedMillis = accessedMillis;
+        s.accessedHere = accessedHere;
+        s.maxInactiveSeconds = maxInactiveSeconds;
+        s.maxInactiveChanged = maxInactiveChanged;
+        s.containerExpiryMillis = containerExpiryMillis;
+        s.values.putAll(values);
+        s.baseline.putAll(baseline);
+        s.set.addAll(set);
+        s.removed.addAll(removed);
+        s.undecodable.addAll(undecodable);
+        s.changedExtras.putAll(changedExtras);
+        return s;
+    }
+
     // ------------------------------------------------------------------ attributes
 
     /** Decodes on first use through {@code classLoader} (the webapp's); null if absent or undecodable. */
