@@ -58,6 +58,8 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     private final SessionStoreConfig config;
     private final SettingsView settingsView;
     private ClassLoader loader;
+    /** How this context's authenticators keep their login state (core or a nested environment). */
+    private LoginExtras login = LoginExtras.NONE;
     /** The policy of this context; null before the first start. */
     private volatile SessionService service;
     private volatile String namespace;
@@ -132,6 +134,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         }
         loader = ctx != null && ctx.getClassLoader() != null ? ctx.getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
+        login = LoginExtras.forManager(_context.getSessionManager());
         // connections are opened lazily: Jetty starts while Redis is down
         service = new SessionService(config, namespace, "context [" + contextPath + "]", clock, log);
         service.start();
@@ -175,7 +178,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     @Override
     public SessionData newSessionData(String id, long created, long accessed, long lastAccessed, long maxInactiveMs) {
         return new RedisSessionData(service(), id, _context.getCanonicalContextPath(), _context.getVhost(), created,
-                accessed, lastAccessed, maxInactiveMs, loader);
+                accessed, lastAccessed, maxInactiveMs, loader, login);
     }
 
     @Override
@@ -208,7 +211,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
             return local.outageSession(id);
         }
         local.forget(id); // once Redis answers again, what it holds wins
-        return RedisSessionData.loaded(s, state, _context.getCanonicalContextPath(), _context.getVhost(), loader);
+        return RedisSessionData.loaded(s, state, _context.getCanonicalContextPath(), _context.getVhost(), loader, login);
     }
 
     @Override

@@ -124,6 +124,7 @@ public final class JettyNode implements AutoCloseable {
         private DestroyLog destroyLog;
         private boolean redisCache = true;
         private boolean jmx;
+        private Consumer<ServletContextHandler> contextSetup = c -> { };
 
         private Builder(String name, String redisUri) {
             this.name = name;
@@ -158,6 +159,12 @@ public final class JettyNode implements AutoCloseable {
         /** Registers the server's beans in the platform MBean server. */
         public Builder jmx() {
             this.jmx = true;
+            return this;
+        }
+
+        /** More set-up of the webapp's context (security, servlets), before the server starts. */
+        public Builder context(Consumer<ServletContextHandler> customizer) {
+            this.contextSetup = this.contextSetup.andThen(customizer);
             return this;
         }
 
@@ -197,6 +204,7 @@ public final class JettyNode implements AutoCloseable {
                 if (destroyLog != null) {
                     context.addEventListener(destroyLog.listenerFor(name));
                 }
+                contextSetup.accept(context);
                 server.setHandler(context);
                 server.start();
                 return new JettyNode(name, server, context, connector);
