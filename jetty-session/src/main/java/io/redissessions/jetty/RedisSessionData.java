@@ -246,6 +246,15 @@ public class RedisSessionData extends SessionData {
         }
     }
 
+    /**
+     * Goes on under a new id, with everything loaded and changed so far: after the store renamed
+     * the session, or for a session never stored (its first save creates it under the new id).
+     */
+    synchronized void renamedTo(String newId) {
+        state = state.withId(newId);
+        super.setId(newId);
+    }
+
     // ------------------------------------------------------------------ saving
 
     /**
