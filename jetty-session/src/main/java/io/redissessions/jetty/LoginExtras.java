@@ -284,7 +284,7 @@ final class LoginExtras {
             case "fields", "future" -> {
                 Fields f = new Fields(true);
                 fields.forEach((name, values) -> values.forEach(v -> f.add(name, v)));
-                return kind.equals("fields") ? f : CompletableFuture.completedFuture(f);
+                return kind.equals("fields") ? f : EarlyJettyForms.completed(f);
             }
             case "multimap" -> {
                 MultiMap<String> m = new MultiMap<>();
