@@ -161,7 +161,7 @@ public class RedisSessionCache extends AbstractSessionCache {
      * {@code enter} counts the caller as one more request using it. A session whose last request
      * completed, and left this cache, between the lookup and the entry is looked up again (then
      * loaded again from Redis): never reported missing, whatever Jetty's version does there (Jetty
-     * 12.0.x and 12.1.x up to 12.1.4 return null, and Jetty then creates a new, empty session under
+     * 12.0.x and 12.1.0 to 12.1.8 return null, and Jetty then creates a new, empty session under
      * the requested id).
      */
     @Override

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Requests of one session on one node share one session object, and a request that picks the
  * object up just as the previous request lets go of it (the object leaves the cache) gets the
  * session loaded again from Redis: never "no session", which would make Jetty create a new, empty
- * session under the requested id. Jetty 12.0.x up to 12.1.4 return "no session" there
+ * session under the requested id. Jetty 12.0.x and 12.1.0 to 12.1.8 return "no session" there
  * themselves; the cache must not rely on the retry of later versions.
  */
 class SharedSessionObjectTest {
