@@ -362,6 +362,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         }
         data.renamedTo(newId);
         data.requireCreate();
+        store(newId, data); // at once, as Jetty does: until then no node knows the session
         return true;
     }
 
