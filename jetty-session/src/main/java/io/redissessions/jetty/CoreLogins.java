@@ -20,8 +20,13 @@ final class CoreLogins implements Logins {
             return null;
         }
         SessionAuthentication auth = (SessionAuthentication) value;
-        UserIdentity identity = auth.getUserIdentity();
-        if (identity.getUserPrincipal() == null || auth.getAuthenticationType() == null) {
+        UserIdentity identity;
+        try {
+            identity = auth.getUserIdentity();
+        } catch (IllegalStateException e) {
+            return null; // one without an identity (Jetty's own deserialization found no login service)
+        }
+        if (identity == null || identity.getUserPrincipal() == null || auth.getAuthenticationType() == null) {
             return null;
         }
         return new Login(auth.getAuthenticationType(), identity.getUserPrincipal().getName(),
