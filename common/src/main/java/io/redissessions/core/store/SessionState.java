@@ -224,6 +224,39 @@ public final class SessionState {
         }
     }
 
+    /**
+     * This state under another id, for an id change: what was loaded and what was changed since
+     * carry over as they are, so the next {@link #save} writes this request's changes (and only
+     * them) under the new id. Call it once the store renamed the session
+     * ({@code SessionService.changeId}), or for a session never stored; do not use this state
+     * afterwards. No Redis call.
+     */
+    public synchronized SessionState withId(String newId) {
+        java.util.Objects.requireNonNull(newId, "newId");
+        // A stored session keeps its binding id (its fields keep their signatures); with a key the
+        // rename stored it as #bid. A session never stored binds to its first id: the new one.
+        String bindingId = isNew ? newId : scope.bindingId();
+        String bindingField = !isNew && codec.signatures().enabled() ? scope.bindingId() : loadedBindingField;
+        SessionState s = new SessionState(store, newId, bindingId, bindingField, createdMillis, storedAccessedMillis,
+                storedMaxInactiveSeconds, isNew ? version : version + 1, stored, Map.of(), isNew, storedExpiryMillis,
+                clockOffsetMillis);
+        s.accessedMillis = accessedMillis;
+        s.accessedHere = accessedHere;
+        s.maxInactiveSeconds = maxInactiveSeconds;
+        s.maxInactiveChanged = maxInactiveChanged;
+        s.containerExpiryMillis = containerExpiryMillis;
+        s.values.putAll(values);
+        s.baseline.putAll(baseline);
+        s.set.addAll(set);
+        s.removed.addAll(removed);
+        s.undecodable.addAll(undecodable);
+        s.extras.putAll(extras);
+        s.changedExtras.putAll(changedExtras);
+        s.legacyAttributes.addAll(legacyAttributes);
+        s.legacyExtras.putAll(legacyExtras);
+        return s;
+    }
+
     // ------------------------------------------------------------------ attributes
 
     /** Decodes on first use through {@code classLoader} (the webapp's); null if absent or undecodable. */
