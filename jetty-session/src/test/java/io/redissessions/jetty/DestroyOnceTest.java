@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -138,9 +140,15 @@ class DestroyOnceTest {
         assertThat(onA).isNotNull();
         assertThat(onB).isNotNull();
         CyclicBarrier together = new CyclicBarrier(2);
-        CompletableFuture<Void> logoutA = CompletableFuture.runAsync(() -> invalidateWhenBothAreThere(onA, together));
-        CompletableFuture<Void> logoutB = CompletableFuture.runAsync(() -> invalidateWhenBothAreThere(onB, together));
-        CompletableFuture.allOf(logoutA, logoutB).get(30, TimeUnit.SECONDS);
+        // a thread each: the common pool may have fewer free threads than the barrier has parties
+        ExecutorService logouts = Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<Void> logoutA = CompletableFuture.runAsync(() -> invalidateWhenBothAreThere(onA, together), logouts);
+            CompletableFuture<Void> logoutB = CompletableFuture.runAsync(() -> invalidateWhenBothAreThere(onB, together), logouts);
+            CompletableFuture.allOf(logoutA, logoutB).get(30, TimeUnit.SECONDS);
+        } finally {
+            logouts.shutdownNow();
+        }
         sessions(a).complete(onA);
         sessions(b).complete(onB);
 
