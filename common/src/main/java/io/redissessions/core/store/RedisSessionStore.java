@@ -77,6 +77,9 @@ public class RedisSessionStore implements AutoCloseable {
     private final long graceMillis;
     private final double touchIntervalFraction;
     private final String nodeId;
+    /** saveReplicas: replicas each save waits for (WAIT in the same round trip); 0: none. */
+    private final int saveReplicas;
+    private final int saveReplicasTimeoutMillis;
     private final StoreMetrics metrics = new StoreMetrics();
     private final ExpiryClaimer claimer;
     private final StoreLog log;
@@ -116,6 +119,8 @@ public class RedisSessionStore implements AutoCloseable {
         this.graceMillis = config.getExpiryGraceSeconds() * 1000L;
         this.touchIntervalFraction = config.getTouchIntervalFraction();
         this.nodeId = config.effectiveNodeId();
+        this.saveReplicas = config.getSaveReplicas();
+        this.saveReplicasTimeoutMillis = config.getSaveReplicasTimeoutMillis();
         this.claimer = new ExpiryClaimer(this, config.getExpiryClaimLeaseSeconds() * 1000L);
     }
 
@@ -195,19 +200,28 @@ public class RedisSessionStore implements AutoCloseable {
     /**
      * Saves in one round trip; see {@link SaveResult} and {@link #write}.
      *
+     * @throws SaveNotReplicatedException when the master applied the save but too few replicas
+     *         acknowledged it in time ({@code saveReplicas})
      * @throws SessionStoreException when Redis cannot be used, or (UNAVAILABLE) when the save reached
      *         Redis after this node had stopped waiting for it: then it was not applied
      */
     public SaveResult save(SessionUpdate update) {
-        return write(update, null).result();
+        SaveOutcome outcome = write(update, null);
+        if (outcome.notReplicated() != null) {
+            throw outcome.notReplicated();
+        }
+        return outcome.result();
     }
 
     /**
      * What a save did: its result and, when saved, the values it stored (Redis's clock for expiry)
-     * and Redis's clock as its reply showed it.
+     * and Redis's clock as its reply showed it; and, when it was saved but fewer than
+     * {@code saveReplicas} replicas acknowledged it in time, the failure to throw once the caller
+     * has taken note that the master has it.
      */
     record SaveOutcome(SaveResult result, long version, long expiryMillis, long accessedMillis,
-                       long clockOffsetMillis, RedisClockReading clockReading) {
+                       long clockOffsetMillis, RedisClockReading clockReading,
+                       SaveNotReplicatedException notReplicated) {
     }
 
     /** Metadata the save script writes itself (expiry on Redis's clock, never moving back). */
@@ -224,6 +238,10 @@ public class RedisSessionStore implements AutoCloseable {
      * {@code reference} (Redis's TIME in the last reply this node had about the session: its load or
      * previous save), or else through the last reply of this store about any session. Without any
      * (the store's first call is this save) the save has no such limit.
+     *
+     * <p>With {@code saveReplicas} set, {@code WAIT} follows the script on the same connection in the
+     * same round trip; a save that fewer replicas acknowledged in time is counted as
+     * {@code unreplicatedSaves} and its outcome carries the failure.
      *
      * @throws SessionStoreException (UNAVAILABLE, counted as {@code lateSaves}) when Redis refused the
      *         save because it came too late: nothing of it was written
@@ -268,7 +286,7 @@ public class RedisSessionStore implements AutoCloseable {
             RedisClockReading reading = new RedisClockReading((Long) written.get(3), replies.receivedNanos());
             lastClockReading = reading;
             return new SaveOutcome(SaveResult.SAVED, (Long) written.get(0), (Long) written.get(1),
-                    (Long) written.get(2), (Long) written.get(3) - now, reading);
+                    (Long) written.get(2), (Long) written.get(3) - now, reading, replication(what, replies));
         }
         long code = result instanceof Long l ? l : -1;
         if (code == -4) {
@@ -281,7 +299,22 @@ public class RedisSessionStore implements AutoCloseable {
         }
         metrics.saveConflict();
         SaveResult r = code == -2 ? SaveResult.EXPIRED : code == -3 ? SaveResult.ID_TAKEN : SaveResult.GONE;
-        return new SaveOutcome(r, 0, 0, 0, 0, null);
+        return new SaveOutcome(r, 0, 0, 0, 0, null, null);
+    }
+
+    /** Null when the save needs no replicas or had enough; else the failure, counted. */
+    private SaveNotReplicatedException replication(String what, PipelinedWrite.Replies replies) {
+        if (saveReplicas == 0 || (replies.waitFailure() == null && replies.replicasAcknowledged() >= saveReplicas)) {
+            return null;
+        }
+        metrics.unreplicatedSave();
+        long acknowledged = Math.max(0, replies.replicasAcknowledged());
+        String why = replies.waitFailure() != null ? "WAIT failed: " + replies.waitFailure().getMessage()
+                : acknowledged + " of saveReplicas=" + saveReplicas + " replicas acknowledged it within "
+                        + "saveReplicasTimeoutMillis=" + saveReplicasTimeoutMillis;
+        return new SaveNotReplicatedException("redis-sessions: " + what + " was applied on the master at "
+                + connector.uri().masked() + " but is not known to be on enough replicas (" + why
+                + "); a failover may lose it", saveReplicas, acknowledged, replies.waitFailure());
     }
 
     /** Deletes a session, its index entry and any claim on it. Returns whether it existed. One round trip. */
@@ -414,8 +447,9 @@ public class RedisSessionStore implements AutoCloseable {
     /**
      * Runs a writing script as a {@link PipelinedWrite}: its argument {@link #DEADLINE_ARG} is
      * {@code deadline} of the moment (nanoTime) after which this node no longer waits for the
-     * reply, computed when the script is sent. EVALSHA, and on NOSCRIPT the script itself (EVAL)
-     * in a second round trip. Never retried otherwise: a write is not repeated.
+     * reply, computed when the script is sent; WAIT follows it when saves wait for replicas.
+     * EVALSHA, and on NOSCRIPT the script itself (EVAL) in a second round trip. Never retried
+     * otherwise: a write is not repeated.
      */
     private PipelinedWrite.Replies writeScript(String what, LuaScript script, List<byte[]> keyArgs, List<byte[]> args,
                                                java.util.function.LongFunction<byte[]> deadline) {
@@ -428,15 +462,16 @@ public class RedisSessionStore implements AutoCloseable {
         }
     }
 
-    private static PipelinedWrite scriptWrite(Protocol.Command command, byte[] script, List<byte[]> keyArgs,
+    private PipelinedWrite scriptWrite(Protocol.Command command, byte[] script, List<byte[]> keyArgs,
                                               List<byte[]> args, java.util.function.LongFunction<byte[]> deadline) {
-        return PipelinedWrite.of(giveUpNanos -> {
+        PipelinedWrite write = PipelinedWrite.of(giveUpNanos -> {
             CommandArguments a = new CommandArguments(command).add(script).add(keyArgs.size()).keys(keyArgs);
             for (int i = 0; i < args.size(); i++) {
                 a.add(i == DEADLINE_ARG ? deadline.apply(giveUpNanos) : args.get(i));
             }
             return a;
         });
+        return saveReplicas > 0 ? write.waitingForReplicas(saveReplicas, saveReplicasTimeoutMillis) : write;
     }
 
     /**

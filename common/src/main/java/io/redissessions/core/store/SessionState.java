@@ -303,6 +303,8 @@ public final class SessionState {
      * state's last load or save ({@link RedisSessionStore#write}).
      *
      * @return the result, or null when there was nothing to write
+     * @throws SaveNotReplicatedException when the master applied it (this state takes it as saved)
+     *         but fewer than {@code saveReplicas} replicas acknowledged it in time
      * @throws io.redissessions.core.SessionStoreException when Redis cannot be used, or the save came
      *         too late and was not applied
      */
@@ -338,6 +340,9 @@ public final class SessionState {
             clockReading = outcome.clockReading();
             isNew = false;
             version = outcome.version();
+        }
+        if (outcome.notReplicated() != null) {
+            throw outcome.notReplicated(); // the master has it: this state knows, the request fails
         }
         return result;
     }

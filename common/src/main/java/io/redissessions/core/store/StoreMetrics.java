@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code expiryPasses}: completed passes over the expiry index (a test can wait for one).</li>
  *   <li>{@code lateSaves}: saves that Redis refused because they reached it after this node had
  *       stopped waiting for their reply (not applied), as far as this node saw the refusal.</li>
+ *   <li>{@code unreplicatedSaves}: saves applied on the master that fewer than {@code saveReplicas}
+ *       replicas acknowledged in time (answered with the failure).</li>
  * </ul>
  */
 public final class StoreMetrics {
@@ -42,6 +44,7 @@ public final class StoreMetrics {
     private final LongAdder saveFailures = new LongAdder();
     private final LongAdder expiryPasses = new LongAdder();
     private final LongAdder lateSaves = new LongAdder();
+    private final LongAdder unreplicatedSaves = new LongAdder();
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
 
@@ -60,6 +63,10 @@ public final class StoreMetrics {
 
     void lateSave() {
         lateSaves.increment();
+    }
+
+    void unreplicatedSave() {
+        unreplicatedSaves.increment();
     }
 
     void saveConflict() {
@@ -134,6 +141,8 @@ public final class StoreMetrics {
     public long getExpiryPasses() { return expiryPasses.sum(); }
     /** Saves Redis refused because they came after this node had stopped waiting for them. */
     public long getLateSaves() { return lateSaves.sum(); }
+    /** Saves the master applied that fewer than saveReplicas replicas acknowledged in time. */
+    public long getUnreplicatedSaves() { return unreplicatedSaves.sum(); }
     /** Redis round trips made (a script retried after NOSCRIPT counts twice). */
     public long getRoundTrips() { return roundTrips.sum(); }
 
@@ -162,6 +171,7 @@ public final class StoreMetrics {
         m.put("saveFailures", getSaveFailures());
         m.put("expiryPasses", getExpiryPasses());
         m.put("lateSaves", getLateSaves());
+        m.put("unreplicatedSaves", getUnreplicatedSaves());
         m.put("roundTrips", getRoundTrips());
         m.put("meanLatencyMicros", getMeanLatencyMicros());
         return m;
