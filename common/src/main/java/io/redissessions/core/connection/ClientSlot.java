@@ -21,7 +21,12 @@ import java.util.function.Supplier;
  *   <li>every other caller, while a build is running or within {@link #RETRY_AFTER_FAILURE_MILLIS}
  *       of a failed one, gets a {@link SessionStoreException} at once instead of waiting or
  *       building again. So a request thread, or a container's background thread, never waits
- *       behind another thread's build.</li>
+ *       behind another thread's build;</li>
+ *   <li>except during the very first build (a container starts it in the background when the
+ *       context starts): callers that may wait ({@code mayWaitForFirstBuild}, requests) wait for it
+ *       up to the time they were given, so that the first requests of a fresh node are not
+ *       answered with failures for the milliseconds a healthy build takes. Once any build has
+ *       ended, successful or not, the rule above applies.</li>
  * </ul>
  * A failure is not kept longer than that: the first call after it builds again, so the client
  * comes back by itself when Redis does.
@@ -41,6 +46,7 @@ final class ClientSlot implements AutoCloseable {
     private RuntimeException lastFailure;             // guarded by lock
     private long lastFailureNanos;                    // guarded by lock
     private boolean closed;                           // guarded by lock
+    private boolean anyBuildEnded;                    // guarded by lock
 
     /**
      * @param builder   builds the client; may throw (Redis unreachable, bad TLS store)
@@ -54,16 +60,20 @@ final class ClientSlot implements AutoCloseable {
     /**
      * The client; builds it if there is none, waiting for that build at most {@code waitMillis}.
      *
+     * @param mayWaitForFirstBuild whether this caller waits (up to {@code waitMillis}) for the very
+     *                             first build when another caller started it; false for background
+     *                             work, which fails at once
      * @throws SessionStoreException  if there is no client now: another build is running, the
      *                                last one failed moments ago, this one failed or is not done
      * @throws ConfigurationException if a setting keeps the client from being built
      */
-    UnifiedJedis get(long waitMillis) {
+    UnifiedJedis get(long waitMillis, boolean mayWaitForFirstBuild) {
         UnifiedJedis c = client;
         if (c != null) {
             return c;
         }
         CompletableFuture<UnifiedJedis> build;
+        boolean starts;
         synchronized (lock) {
             if (closed) {
                 throw new SessionStoreException("redis-sessions: the Redis session store is closed");
@@ -72,19 +82,27 @@ final class ClientSlot implements AutoCloseable {
                 return client;
             }
             if (inFlight != null) {
-                throw new SessionStoreException("redis-sessions: not connected to " + described
-                        + " yet: another call is setting up the connection (failing at once instead of waiting)");
-            }
-            if (lastFailure != null) {
-                long sinceMillis = (System.nanoTime() - lastFailureNanos) / 1_000_000L;
-                if (sinceMillis >= 0 && sinceMillis < RETRY_AFTER_FAILURE_MILLIS) {
-                    throw recentFailure(sinceMillis);
+                if (!mayWaitForFirstBuild || anyBuildEnded) {
+                    throw new SessionStoreException("redis-sessions: not connected to " + described
+                            + " yet: another call is setting up the connection (failing at once instead of waiting)");
                 }
+                build = inFlight; // the first connection of this store: worth waiting for
+                starts = false;
+            } else {
+                if (lastFailure != null) {
+                    long sinceMillis = (System.nanoTime() - lastFailureNanos) / 1_000_000L;
+                    if (sinceMillis >= 0 && sinceMillis < RETRY_AFTER_FAILURE_MILLIS) {
+                        throw recentFailure(sinceMillis);
+                    }
+                }
+                build = new CompletableFuture<>();
+                inFlight = build;
+                starts = true;
             }
-            build = new CompletableFuture<>();
-            inFlight = build;
         }
-        start(build);
+        if (starts) {
+            start(build);
+        }
         return await(build, waitMillis);
     }
 
@@ -119,6 +137,7 @@ final class ClientSlot implements AutoCloseable {
         boolean discard = false;
         synchronized (lock) {
             inFlight = null;
+            anyBuildEnded = true;
             if (built != null && closed) {
                 discard = true;
                 failure = new SessionStoreException("redis-sessions: the Redis session store is closed");

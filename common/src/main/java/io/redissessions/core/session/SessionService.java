@@ -43,6 +43,7 @@ public final class SessionService implements AutoCloseable {
     private final Availability availability;
     private final ExpiryClaims expiry;
     private final String settings;
+    private volatile boolean closed;
     private final AtomicLong lastReplicationLogNanos =
             new AtomicLong(System.nanoTime() - REPLICATION_LOG_INTERVAL_NANOS);
 
@@ -74,13 +75,25 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * Says where this context keeps its sessions (settings, secrets masked), then asks Redis once;
-     * when it is down, says so once. The container starts either way.
+     * Says where this context keeps its sessions (settings, secrets masked) and returns at once;
+     * in the background, sets up the connection and asks Redis once (PING), and when Redis cannot
+     * be reached says so once. The container starts either way, without waiting for Redis; its
+     * first requests wait for that first connection (up to their operation's bound) instead of
+     * failing while it is set up.
      */
     public void start() {
         log.info("redis-sessions: " + scope + " keeps its sessions in Redis, namespace '" + namespace + "', node '"
                 + store.nodeId() + "', settings " + settings);
-        availability.checkAtStart();
+        Thread check = new Thread(() -> {
+            boolean answered = store.ping();
+            if (!closed) {
+                availability.atStart(answered);
+            }
+        }, "redis-sessions-start");
+        check.setDaemon(true);
+        // not the caller's (a webapp's) class loader: the thread must not pin it
+        check.setContextClassLoader(SessionService.class.getClassLoader());
+        check.start();
     }
 
     public RedisSessionStore store() { return store; }
@@ -310,6 +323,7 @@ public final class SessionService implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         store.close();
     }
 }

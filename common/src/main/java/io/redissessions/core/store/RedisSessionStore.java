@@ -378,7 +378,8 @@ public class RedisSessionStore implements AutoCloseable {
      * (after the pass, and only when some shard answered) instead of logging it.
      */
     public List<Claim> claimExpired(int max, BiConsumer<Integer, SessionStoreException> onShardFailure) {
-        List<Claim> claimed = claimer.claim(max, onShardFailure);
+        // background work: never waits for a connection that a request is setting up
+        List<Claim> claimed = connector.failingFast(() -> claimer.claim(max, onShardFailure));
         metrics.claimed(claimed.size());
         return claimed;
     }
@@ -409,6 +410,10 @@ public class RedisSessionStore implements AutoCloseable {
      * @return how many index entries were removed
      */
     public int dropExpiredBefore(long cutoffMillis, int max) {
+        return connector.failingFast(() -> dropExpired(cutoffMillis, max));
+    }
+
+    private int dropExpired(long cutoffMillis, int max) {
         int dropped = 0;
         for (int shard = 0; shard < SessionKeys.SHARDS && dropped < max; shard++) {
             String index = keys.indexKey(shard);
