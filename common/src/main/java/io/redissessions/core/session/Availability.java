@@ -119,6 +119,9 @@ public final class Availability {
             succeeded();
             return;
         }
+        if (reached) {
+            return; // a request got an answer while the check waited for its own: that is newer
+        }
         if (down.compareAndSet(false, true)) {
             log.warn("redis-sessions: Redis cannot be reached yet for " + scope + "; it starts anyway and its "
                     + "sessions work as soon as Redis is up (meanwhile " + consequence() + ")");
