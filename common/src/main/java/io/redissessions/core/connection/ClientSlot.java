@@ -22,10 +22,10 @@ import java.util.function.Supplier;
  *       of a failed one, gets a {@link SessionStoreException} at once instead of waiting or
  *       building again. So a request thread, or a container's background thread, never waits
  *       behind another thread's build;</li>
- *   <li>except during the very first build (a container starts it in the background when the
- *       context starts): callers that may wait ({@code mayWaitForFirstBuild}, requests) wait for it
- *       up to the time they were given, so that the first requests of a fresh node are not
- *       answered with failures for the milliseconds a healthy build takes. Once any build has
+ *   <li>except during the very first build: requests wait for it up to the time they were given,
+ *       so that the first requests of a fresh node are not answered with failures for the
+ *       milliseconds a healthy build takes; background work waits for it only when the context's
+ *       start began it ({@link #startInBackground}), never when a request did. Once any build has
  *       ended, successful or not, the rule above applies.</li>
  * </ul>
  * A failure is not kept longer than that: the first call after it builds again, so the client
@@ -47,6 +47,7 @@ final class ClientSlot implements AutoCloseable {
     private long lastFailureNanos;                    // guarded by lock
     private boolean closed;                           // guarded by lock
     private boolean anyBuildEnded;                    // guarded by lock
+    private boolean inFlightFromStart;                // guarded by lock: inFlight began at start
 
     /**
      * @param builder   builds the client; may throw (Redis unreachable, bad TLS store)
@@ -60,14 +61,14 @@ final class ClientSlot implements AutoCloseable {
     /**
      * The client; builds it if there is none, waiting for that build at most {@code waitMillis}.
      *
-     * @param mayWaitForFirstBuild whether this caller waits (up to {@code waitMillis}) for the very
-     *                             first build when another caller started it; false for background
-     *                             work, which fails at once
+     * @param background whether the caller is background work: it waits for the very first build
+     *                   only when the context's start began it, and otherwise fails at once while
+     *                   another caller builds
      * @throws SessionStoreException  if there is no client now: another build is running, the
      *                                last one failed moments ago, this one failed or is not done
      * @throws ConfigurationException if a setting keeps the client from being built
      */
-    UnifiedJedis get(long waitMillis, boolean mayWaitForFirstBuild) {
+    UnifiedJedis get(long waitMillis, boolean background) {
         UnifiedJedis c = client;
         if (c != null) {
             return c;
@@ -82,7 +83,7 @@ final class ClientSlot implements AutoCloseable {
                 return client;
             }
             if (inFlight != null) {
-                if (!mayWaitForFirstBuild || anyBuildEnded) {
+                if (anyBuildEnded || (background && !inFlightFromStart)) {
                     throw new SessionStoreException("redis-sessions: not connected to " + described
                             + " yet: another call is setting up the connection (failing at once instead of waiting)");
                 }
@@ -97,6 +98,7 @@ final class ClientSlot implements AutoCloseable {
                 }
                 build = new CompletableFuture<>();
                 inFlight = build;
+                inFlightFromStart = false;
                 starts = true;
             }
         }
@@ -104,6 +106,23 @@ final class ClientSlot implements AutoCloseable {
             start(build);
         }
         return await(build, waitMillis);
+    }
+
+    /**
+     * Begins the first build without waiting for it (a context's start), unless there is a client
+     * or a build already.
+     */
+    void startInBackground() {
+        CompletableFuture<UnifiedJedis> build;
+        synchronized (lock) {
+            if (closed || client != null || inFlight != null || anyBuildEnded) {
+                return;
+            }
+            build = new CompletableFuture<>();
+            inFlight = build;
+            inFlightFromStart = true;
+        }
+        start(build);
     }
 
     private RuntimeException recentFailure(long sinceMillis) {
@@ -137,6 +156,7 @@ final class ClientSlot implements AutoCloseable {
         boolean discard = false;
         synchronized (lock) {
             inFlight = null;
+            inFlightFromStart = false;
             anyBuildEnded = true;
             if (built != null && closed) {
                 discard = true;

@@ -35,8 +35,8 @@ public class RedisConnector implements AutoCloseable {
     private final ClientSlot slot;
     private final int operationTimeoutMillis;
     private final int attemptMillis;
-    /** Set on a thread while it runs background work, which never waits for a connection's set-up. */
-    private static final ThreadLocal<Boolean> FAIL_FAST = new ThreadLocal<>();
+    /** Set on a thread while it runs background work (see {@link #inBackground}). */
+    private static final ThreadLocal<Boolean> BACKGROUND = new ThreadLocal<>();
 
     public RedisConnector(SessionStoreConfig config) {
         this.uri = config.redisUri();
@@ -78,31 +78,41 @@ public class RedisConnector implements AutoCloseable {
      * The client. The first call builds it; building may fail while Redis is down (Sentinel and
      * Cluster clients ask the servers at construction). The caller that starts a build waits for
      * it at most the time its operation has left (or {@link #operationTimeoutMillis()} outside one);
-     * so does every caller that arrives while the very first build of this connector runs (the
-     * first requests of a node that just started), except inside {@link #failingFast}. Every other
-     * call fails at once while a build runs or within a second after one failed, then the next call
-     * builds again.
+     * so does every call that arrives while the very first build of this connector runs (the first
+     * requests of a node that just started), except background work ({@link #inBackground}) when a
+     * request began that build. Every other call fails at once while a build runs or within a second
+     * after one failed, then the next call builds again.
      *
      * @throws SessionStoreException  if there is no client now (Redis unreachable, being connected)
      * @throws ConfigurationException if a TLS store cannot be read
      */
     public UnifiedJedis client() {
         OperationDeadline d = OperationDeadline.current();
-        return slot.get(d == null ? operationTimeoutMillis : d.millisLeft(), FAIL_FAST.get() == null);
+        return slot.get(d == null ? operationTimeoutMillis : d.millisLeft(), BACKGROUND.get() != null);
     }
 
     /**
-     * Runs {@code work} (background work: a container's expiry pass) so that its calls never wait
-     * for a connection that another thread sets up, not even the first one: they fail at once.
+     * Begins setting up the client on a thread of its own and returns at once: a context's start,
+     * so that its first requests (and its first expiry pass) find it ready or wait for it. Does
+     * nothing when there is a client or a set-up already.
      */
-    public <T> T failingFast(Supplier<T> work) {
-        Boolean outer = FAIL_FAST.get();
-        FAIL_FAST.set(Boolean.TRUE);
+    public void connectInBackground() {
+        slot.startInBackground();
+    }
+
+    /**
+     * Runs {@code work} as background work (a container's expiry pass): its calls never wait for a
+     * connection that a request is setting up; they fail at once. They wait only for the first
+     * set-up that the context's start began ({@link #connectInBackground}), within their time.
+     */
+    public <T> T inBackground(Supplier<T> work) {
+        Boolean outer = BACKGROUND.get();
+        BACKGROUND.set(Boolean.TRUE);
         try {
             return work.get();
         } finally {
             if (outer == null) {
-                FAIL_FAST.remove();
+                BACKGROUND.remove();
             }
         }
     }

@@ -84,6 +84,7 @@ public final class SessionService implements AutoCloseable {
     public void start() {
         log.info("redis-sessions: " + scope + " keeps its sessions in Redis, namespace '" + namespace + "', node '"
                 + store.nodeId() + "', settings " + settings);
+        store.connector().connectInBackground();
         Thread check = new Thread(() -> {
             boolean answered = store.ping();
             if (!closed) {

@@ -379,7 +379,7 @@ public class RedisSessionStore implements AutoCloseable {
      */
     public List<Claim> claimExpired(int max, BiConsumer<Integer, SessionStoreException> onShardFailure) {
         // background work: never waits for a connection that a request is setting up
-        List<Claim> claimed = connector.failingFast(() -> claimer.claim(max, onShardFailure));
+        List<Claim> claimed = connector.inBackground(() -> claimer.claim(max, onShardFailure));
         metrics.claimed(claimed.size());
         return claimed;
     }
@@ -410,7 +410,7 @@ public class RedisSessionStore implements AutoCloseable {
      * @return how many index entries were removed
      */
     public int dropExpiredBefore(long cutoffMillis, int max) {
-        return connector.failingFast(() -> dropExpired(cutoffMillis, max));
+        return connector.inBackground(() -> dropExpired(cutoffMillis, max));
     }
 
     private int dropExpired(long cutoffMillis, int max) {

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The first connection of a context (issue #12): starting the container never waits for it, the
  * start sets it up in the background, and requests that arrive while that first set-up runs wait
- * for it (up to their operation's bound) instead of failing at once; background work still never
- * waits. The set-up is held by a test hook, against a real Redis.
+ * for it (up to their operation's bound) instead of failing at once; background work waits only
+ * for the set-up the start began, never for one a request began. The set-up is held by a test
+ * hook, against a real Redis.
  */
 @Timeout(120)
 class FirstConnectionTest {
@@ -133,7 +134,7 @@ class FirstConnectionTest {
     }
 
     @Test
-    void theBackgroundExpiryPassDoesNotWaitForTheFirstConnection() throws Exception {
+    void theExpiryPassDoesNotWaitForAFirstConnectionThatARequestBegan() throws Exception {
         RedisServer redis = use(RedisServer.startStandalone());
         SessionStoreConfig c = config(redis);
         SingleFlightBuildTest.CountingConnector connector = heldConnector(c);
@@ -154,5 +155,32 @@ class FirstConnectionTest {
 
         assertThat(failed).isInstanceOf(SessionStoreException.class).hasMessageContaining("setting up the connection");
         assertThat(release.getCount()).as("answered while the set-up was held").isEqualTo(1);
+    }
+
+    @Test
+    void theFirstExpiryPassWaitsForTheConnectionTheStartSetsUp() throws Exception {
+        RedisServer redis = use(RedisServer.startStandalone());
+        SessionStoreConfig c = config(redis);
+        SingleFlightBuildTest.CountingConnector connector = heldConnector(c);
+        SessionService service = use(new SessionService(c, connector, "first", "context [/first]",
+                MutableClock.startingNow(), new RecordingLog()));
+        service.start();
+        assertThat(building.await(HANG.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        AtomicReference<Thread> passThread = new AtomicReference<>();
+        Future<Object> pass = threads.submit(() -> {
+            passThread.set(Thread.currentThread());
+            try {
+                return service.store().claimExpired(10);
+            } catch (SessionStoreException e) {
+                return e;
+            }
+        });
+        Poll.until(HANG, "the pass waits or has failed", () -> pass.isDone()
+                || (passThread.get() != null && passThread.get().getState() == Thread.State.TIMED_WAITING));
+        release.countDown();
+
+        assertThat(pass.get(HANG.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(List.of());
+        assertThat(connector.builds).hasValue(1);
     }
 }
