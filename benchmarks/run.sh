@@ -10,6 +10,7 @@
 #   benchmarks/run.sh --no-build ...         use what is already built
 #
 # Options of load (defaults): --containers tomcat,jetty --stores memory,redis,redisson --pages ro,rw
+#   (store redis-wait: redis-sessions with saveReplicas=1 and a replica attached for that setup)
 #   --seconds 15 --warmup 10 --connections 32 --threads 2 --sessions 200 --heap 512m --out <file>
 # Options of reliability: --scenarios all (or a comma list, see docs/reliability.md) --seconds-before 5
 #   --seconds-after 15 --sessions 64 --clients 16 --out <file>

@@ -76,6 +76,12 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/redis-sessions/
 ## Longest one Redis operation may take across all its attempts (ms); 0: one whole attempt, max(poolMaxWaitMillis, connectTimeoutMillis + socketTimeoutMillis) + socketTimeoutMillis.
 #jetty.session.redis.operationTimeoutMillis=0
 
+## A save waits until this many replicas have it (WAIT in the same round trip); 0: it does not wait. See docs/operations.md.
+#jetty.session.redis.saveReplicas=0
+
+## Longest a save waits for saveReplicas replicas (ms); a save not acknowledged in time gets the failure answer.
+#jetty.session.redis.saveReplicasTimeoutMillis=1000
+
 ## A request that changes nothing writes its access time only when the stored one is older than this fraction of the max inactive interval (0 to 0.5).
 #jetty.session.redis.touchIntervalFraction=0.1
 

@@ -43,6 +43,9 @@ public final class SessionStoreConfig {
     public static final int DEFAULT_POOL_MAX_WAIT_MILLIS = 2000;
     /** 0: derived from the other timeouts, see {@link #effectiveOperationTimeoutMillis()}. */
     public static final int DEFAULT_OPERATION_TIMEOUT_MILLIS = 0;
+    /** 0: a save does not wait for replicas. */
+    public static final int DEFAULT_SAVE_REPLICAS = 0;
+    public static final int DEFAULT_SAVE_REPLICAS_TIMEOUT_MILLIS = 1000;
     public static final String DEFAULT_CLIENT_NAME = "redis-sessions";
     public static final String DEFAULT_KEY_PREFIX = "rs:";
     public static final int DEFAULT_EXPIRY_GRACE_SECONDS = 1800;
@@ -137,14 +140,25 @@ public final class SessionStoreConfig {
         checkTlsSettingsApply(redisUri());
     }
 
-    /** The bound of an operation must leave room for getting a connection and a reply. */
+    /**
+     * The bound of an operation must leave room for getting a connection and a reply, and for the
+     * replicas' wait of a save when saves wait for replicas.
+     */
     private void checkOperationTimeout() {
         int operationTimeoutMillis = getOperationTimeoutMillis();
-        if (operationTimeoutMillis != 0 && operationTimeoutMillis <= connectionWaitMillis()) {
+        if (operationTimeoutMillis != 0 && operationTimeoutMillis <= connectionWaitMillis() + replicasWaitMillis()) {
+            String replicas = replicasWaitMillis() == 0 ? ""
+                    : " + saveReplicasTimeoutMillis (saveReplicas=" + getSaveReplicas() + ")";
             throw new ConfigurationException(Settings.OPERATION_TIMEOUT_MILLIS.name(), operationTimeoutMillis,
                     "0 for the default, or more than the longest wait for a connection, max(poolMaxWaitMillis, "
-                            + "connectTimeoutMillis + socketTimeoutMillis) = " + connectionWaitMillis());
+                            + "connectTimeoutMillis + socketTimeoutMillis)" + replicas + " = "
+                            + (connectionWaitMillis() + replicasWaitMillis()));
         }
+    }
+
+    /** How long a save may wait for replicas on top of its reply: 0 unless saveReplicas is set. */
+    private int replicasWaitMillis() {
+        return getSaveReplicas() > 0 ? getSaveReplicasTimeoutMillis() : 0;
     }
 
     /** TLS settings without TLS, or a store password without its store, would be ignored: refused. */
@@ -251,11 +265,12 @@ public final class SessionStoreConfig {
     /**
      * The bound of one store operation across all its attempts: the setting, or by default room
      * for one whole attempt, {@link #connectionWaitMillis()} + {@code socketTimeoutMillis}
-     * (6000 ms with the default timeouts).
+     * (6000 ms with the default timeouts), + {@code saveReplicasTimeoutMillis} when saves wait for
+     * replicas.
      */
     public int effectiveOperationTimeoutMillis() {
         int set = getOperationTimeoutMillis();
-        return set != 0 ? set : connectionWaitMillis() + getSocketTimeoutMillis();
+        return set != 0 ? set : connectionWaitMillis() + getSocketTimeoutMillis() + replicasWaitMillis();
     }
 
     public String effectiveUri() {
@@ -356,6 +371,10 @@ public final class SessionStoreConfig {
     public void setPoolMaxWaitMillis(int v) { set(Settings.POOL_MAX_WAIT_MILLIS, v); }
     public int getOperationTimeoutMillis() { return get(Settings.OPERATION_TIMEOUT_MILLIS); }
     public void setOperationTimeoutMillis(int v) { set(Settings.OPERATION_TIMEOUT_MILLIS, v); }
+    public int getSaveReplicas() { return get(Settings.SAVE_REPLICAS); }
+    public void setSaveReplicas(int v) { set(Settings.SAVE_REPLICAS, v); }
+    public int getSaveReplicasTimeoutMillis() { return get(Settings.SAVE_REPLICAS_TIMEOUT_MILLIS); }
+    public void setSaveReplicasTimeoutMillis(int v) { set(Settings.SAVE_REPLICAS_TIMEOUT_MILLIS, v); }
     public String getClientName() { return get(Settings.CLIENT_NAME); }
     public void setClientName(String clientName) { set(Settings.CLIENT_NAME, clientName); }
     public String getTlsTrustStore() { return get(Settings.TLS_TRUST_STORE); }

@@ -74,6 +74,13 @@ public final class Settings {
             Setting.wholeNumber("operationTimeoutMillis", DEFAULT_OPERATION_TIMEOUT_MILLIS)
             .unit("ms").range(0, 1_800_000)
             .description("Longest one Redis operation may take across all its attempts (0: one whole attempt)"));
+    public static final Setting<Integer> SAVE_REPLICAS = add(Setting.wholeNumber("saveReplicas", DEFAULT_SAVE_REPLICAS)
+            .unit("replicas").range(0, 1000)
+            .description("A save waits until this many replicas have it (WAIT, same round trip); 0 = does not wait"));
+    public static final Setting<Integer> SAVE_REPLICAS_TIMEOUT_MILLIS = add(
+            Setting.wholeNumber("saveReplicasTimeoutMillis", DEFAULT_SAVE_REPLICAS_TIMEOUT_MILLIS)
+            .unit("ms").range(1, 600_000)
+            .description("Longest a save waits for saveReplicas replicas; then it gets the failure answer"));
     public static final Setting<Double> TOUCH_INTERVAL_FRACTION = add(
             Setting.number("touchIntervalFraction", DEFAULT_TOUCH_INTERVAL_FRACTION)
             .unit("fraction of the max inactive interval")

@@ -1,11 +1,13 @@
 package io.redissessions.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Switching closes the connections of the previous mode. {@link #close()} stops everything.
  * It starts stalled.
+ *
+ * <p>While relaying, the bytes of one direction can be held in flight, as a congested or
+ * partitioned network holds them: {@link #hold()} keeps what clients send, {@link #holdReplies()}
+ * what the server answers, {@link #release()} delivers what was held, in order, and relays again.
+ * A client that closes its connection meanwhile does not lose what it sent: the server gets it,
+ * then the close, on release.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -27,8 +35,11 @@ public final class TcpProxy implements AutoCloseable {
     private final Thread acceptor;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final List<Pipe> pipes = new CopyOnWriteArrayList<>();
     private volatile int targetPort; // 0: stall
     private volatile boolean closed;
+    private volatile boolean holdRequests;
+    private volatile boolean holdReplies;
 
     private TcpProxy() throws IOException {
         server = new ServerSocket();
@@ -60,6 +71,45 @@ public final class TcpProxy implements AutoCloseable {
     /** Connections accepted so far, in either mode. */
     public int accepted() {
         return accepted.get();
+    }
+
+    /** From now on, what clients send is held, not delivered, until {@link #release()}. */
+    public void hold() {
+        holdRequests = true;
+    }
+
+    /** From now on, what the server answers is held, not delivered, until {@link #release()}. */
+    public void holdReplies() {
+        holdReplies = true;
+    }
+
+    /** Delivers everything held, in order, and relays both directions again. */
+    public void release() {
+        holdRequests = false;
+        holdReplies = false;
+        for (Pipe p : pipes) {
+            p.flush();
+        }
+    }
+
+    /** What clients sent that is held now, as ISO-8859-1 text (RESP shows its command names). */
+    public String heldRequests() {
+        return held(true);
+    }
+
+    /** What the server answered that is held now, as ISO-8859-1 text. */
+    public String heldReplies() {
+        return held(false);
+    }
+
+    private String held(boolean requests) {
+        StringBuilder sb = new StringBuilder();
+        for (Pipe p : pipes) {
+            if (p.requests == requests) {
+                sb.append(p.pending());
+            }
+        }
+        return sb.toString();
     }
 
     /** From now on, connections are accepted and never answered; open ones are closed. */
@@ -103,8 +153,12 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         open.add(upstream);
-        daemon("tcp-proxy-up", () -> pipe(client, upstream));
-        daemon("tcp-proxy-down", () -> pipe(upstream, client));
+        Pipe up = new Pipe(client, upstream, true);
+        Pipe down = new Pipe(upstream, client, false);
+        pipes.add(up);
+        pipes.add(down);
+        daemon("tcp-proxy-up", up::run);
+        daemon("tcp-proxy-down", down::run);
     }
 
     /** Reads and discards until the peer or the test closes the connection. */
@@ -121,21 +175,78 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to) {
-        byte[] buf = new byte[8192];
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                out.flush();
+    /** One direction of a relayed connection; what it reads is delivered at once or held. */
+    private final class Pipe {
+        final Socket from;
+        final Socket to;
+        /** Client to server. */
+        final boolean requests;
+        private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+        private boolean ended;
+
+        Pipe(Socket from, Socket to, boolean requests) {
+            this.from = from;
+            this.to = to;
+            this.requests = requests;
+        }
+
+        private boolean holding() {
+            return requests ? holdRequests : holdReplies;
+        }
+
+        void run() {
+            byte[] buf = new byte[8192];
+            try {
+                InputStream in = from.getInputStream();
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    synchronized (this) {
+                        if (holding() || held.size() > 0) {
+                            held.write(buf, 0, n);
+                        } else {
+                            to.getOutputStream().write(buf, 0, n);
+                            to.getOutputStream().flush();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // either side closed
             }
-        } catch (IOException ignored) {
-            // either side closed
-        } finally {
+            synchronized (this) {
+                ended = true;
+                if (held.size() == 0) {
+                    end();
+                }
+            }
+        }
+
+        /** Delivers what is held; ends the connection if its source closed meanwhile. */
+        synchronized void flush() {
+            if (holding()) {
+                return;
+            }
+            if (held.size() > 0) {
+                try {
+                    held.writeTo(to.getOutputStream());
+                    to.getOutputStream().flush();
+                } catch (IOException ignored) {
+                    // the receiver is gone
+                }
+                held.reset();
+            }
+            if (ended) {
+                end();
+            }
+        }
+
+        synchronized String pending() {
+            return held.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        private void end() {
             closeQuietly(from);
             closeQuietly(to);
+            pipes.remove(this);
         }
     }
 
@@ -144,6 +255,7 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(s);
         }
         open.clear();
+        pipes.clear();
     }
 
     private static void daemon(String name, Runnable r) {

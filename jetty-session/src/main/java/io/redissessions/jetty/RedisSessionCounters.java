@@ -40,6 +40,12 @@ public interface RedisSessionCounters {
     @ManagedAttribute("Saves whose data Redis refused (a script error): the request's changes were lost")
     default long getSaveFailures() { return metrics().getSaveFailures(); }
 
+    @ManagedAttribute("Saves Redis refused (not applied) because they reached it after this node had stopped waiting for their reply")
+    default long getLateSaves() { return metrics().getLateSaves(); }
+
+    @ManagedAttribute("Saves the master applied that fewer than saveReplicas replicas acknowledged in time (answered 503)")
+    default long getUnreplicatedSaves() { return metrics().getUnreplicatedSaves(); }
+
     @ManagedAttribute("Sessions deleted")
     default long getDeletes() { return metrics().getDeletes(); }
 

@@ -44,10 +44,11 @@ class SaveContentTest {
     /** The save script's arguments, as {@code save.lua} reads them. */
     record Save(String mode, Map<String, String> fields, List<String> removed) {
         static Save parse(List<String> args) {
-            // evalsha sha numkeys key index | mode id accessed maxInactive expiresIn grace nfields (f v)* nremoved r*
+            // evalsha sha numkeys key index | mode id accessed maxInactive expiresIn grace deadline nfields (f v)*
+            // nremoved r*
             int i = 5;
             String mode = args.get(i);
-            i += 6;
+            i += 7;
             int nFields = Integer.parseInt(args.get(i++));
             Map<String, String> fields = new LinkedHashMap<>();
             for (int f = 0; f < nFields; f++) {

@@ -3,6 +3,7 @@ package io.redissessions.bench.load;
 import io.redissessions.bench.node.Distributions;
 import io.redissessions.bench.node.Node;
 import io.redissessions.bench.node.Processes;
+import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
 
 import java.io.IOException;
@@ -76,6 +77,20 @@ public final class LoadBenchmark {
 
     private static void runOne(String container, String sessions, Distributions d, RedisServer redis, Wrk wrk,
                                List<String> jvm, Args args, Path jfrDir, LoadReport report) throws IOException {
+        if (!sessions.equals("redis-wait")) {
+            measure(container, sessions, d, redis, wrk, jvm, args, jfrDir, report);
+            return;
+        }
+        // saves wait for a replica: one on loopback, attached for this setup only
+        try (RedisServer replica = RedisServer.builder().set("replicaof", "127.0.0.1 " + redis.port()).start()) {
+            Poll.until(Duration.ofSeconds(60), "the replica is linked", () ->
+                    replica.command("INFO", "replication").contains("master_link_status:up"));
+            measure(container, sessions, d, redis, wrk, jvm, args, jfrDir, report);
+        }
+    }
+
+    private static void measure(String container, String sessions, Distributions d, RedisServer redis, Wrk wrk,
+                                List<String> jvm, Args args, Path jfrDir, LoadReport report) throws IOException {
         redis.command("FLUSHALL");
         long memoryBefore = RedisInfo.read(redis).number("used_memory");
         try (Node node = Setups.install(container, sessions, d, redis.uri(), redis.port(), jvm).start(Duration.ofSeconds(120))) {

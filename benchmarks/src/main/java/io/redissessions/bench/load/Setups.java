@@ -16,7 +16,10 @@ public final class Setups {
     private Setups() {
     }
 
-    /** Installs (not starts) {@code container} with {@code sessions}: memory, redis or redisson. */
+    /**
+     * Installs (not starts) {@code container} with {@code sessions}: memory, redis, redis-wait
+     * (redis-sessions with {@code saveReplicas=1}: the caller attaches a replica) or redisson.
+     */
     public static Node install(String container, String sessions, Distributions d, String redisUri, int redisPort,
                                List<String> jvmOptions) {
         String name = container + "-" + sessions;
@@ -33,20 +36,28 @@ public final class Setups {
                 TomcatNode.writeRedissonYaml(d.work(), name, "redis://127.0.0.1:" + redisPort);
                 yield node;
             }
+            case "tomcat/redis-wait" -> TomcatNode.install(name, d.tomcatHome(), d.work(),
+                    TomcatNode.redisSessionsLines(redisUri, NAMESPACE, "saveReplicas=\"1\""), List.of(d.tomcatAllJar()),
+                    null, jvmOptions);
+            case "jetty/redis-wait" -> JettyNode.install(name, d.jettyHome(), d.work(), d.jettyOverlay(),
+                    "http,ee10-deploy,session-store-redis",
+                    Map.of("session-store-redis.ini", Map.of("jetty.session.redis.uri", redisUri,
+                            "jetty.session.redis.namespace", NAMESPACE, "jetty.session.redis.saveReplicas", "1")),
+                    jvmOptions);
             case "jetty/memory" -> JettyNode.install(name, d.jettyHome(), d.work(), null, "http,ee10-deploy", Map.of(), jvmOptions);
             case "jetty/redis" -> JettyNode.install(name, d.jettyHome(), d.work(), d.jettyOverlay(),
                     "http,ee10-deploy,session-store-redis",
                     Map.of("session-store-redis.ini", Map.of("jetty.session.redis.uri", redisUri,
                             "jetty.session.redis.namespace", NAMESPACE)), jvmOptions);
             default -> throw new IllegalArgumentException("no configuration " + container + "/" + sessions
-                    + " (containers: tomcat, jetty; sessions: memory, redis, redisson (Tomcat only))");
+                    + " (containers: tomcat, jetty; sessions: memory, redis, redis-wait, redisson (Tomcat only))");
         };
     }
 
     /** The keys of one session of this configuration in Redis, for MEMORY USAGE; null in memory. */
     public static String sessionKeyPattern(String sessions) {
         return switch (sessions) {
-            case "redis" -> "rs:*:s:*";
+            case "redis", "redis-wait" -> "rs:*:s:*";
             case "redisson" -> "redisson:tomcat_session:*";
             default -> null;
         };

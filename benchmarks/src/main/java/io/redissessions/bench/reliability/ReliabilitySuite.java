@@ -32,6 +32,10 @@ public final class ReliabilitySuite {
      * retries of issue #12 is documented, this is the bound the table checks.
      */
     static final long LATENCY_BOUND_MILLIS = 2L * SOCKET_TIMEOUT_MILLIS + 1000;
+    /** saveReplicasTimeoutMillis of the scenario whose saves wait for a replica (the default). */
+    static final int SAVE_REPLICAS_TIMEOUT_MILLIS = 1000;
+    /** A save that waits for a replica may take the replicas' wait on top of its reply. */
+    static final long WAIT_LATENCY_BOUND_MILLIS = LATENCY_BOUND_MILLIS + SAVE_REPLICAS_TIMEOUT_MILLIS;
     /** With a pool that may be exhausted, the wait for a connection comes on top. */
     static final long POOL_LATENCY_BOUND_MILLIS = POOL_MAX_WAIT_MILLIS + LATENCY_BOUND_MILLIS;
     /** A partitioned seed costs one connect or read timeout, not a queue of them. */
@@ -48,6 +52,9 @@ public final class ReliabilitySuite {
         return List.of(
                 new Scenario("sentinel-failover", "Sentinel failover (`SENTINEL FAILOVER`)", Sentinel::new, Map.of(),
                         Faults.sentinelFailover(), sessions, clients, true, LATENCY_BOUND_MILLIS),
+                new Scenario("sentinel-failover-wait", "Sentinel failover with `saveReplicas=1` (`WAIT`)", Sentinel::new,
+                        Map.of("saveReplicas", "1", "saveReplicasTimeoutMillis", Integer.toString(SAVE_REPLICAS_TIMEOUT_MILLIS)),
+                        Faults.sentinelFailover(), sessions, clients, false, WAIT_LATENCY_BOUND_MILLIS),
                 new Scenario("cluster-failover", "Cluster primary failover (`kill -9` of a master, node timeout 2 s)",
                         ReplicatedCluster::new, Map.of(), Faults.clusterPrimaryKill(), sessions, clients, true, LATENCY_BOUND_MILLIS),
                 new Scenario("cluster-reshard", "Cluster resharding (`redis-cli --cluster reshard` of the session slots)",

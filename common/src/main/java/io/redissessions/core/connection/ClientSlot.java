@@ -21,7 +21,12 @@ import java.util.function.Supplier;
  *   <li>every other caller, while a build is running or within {@link #RETRY_AFTER_FAILURE_MILLIS}
  *       of a failed one, gets a {@link SessionStoreException} at once instead of waiting or
  *       building again. So a request thread, or a container's background thread, never waits
- *       behind another thread's build.</li>
+ *       behind another thread's build;</li>
+ *   <li>except during the very first build: requests wait for it up to the time they were given,
+ *       so that the first requests of a fresh node are not answered with failures for the
+ *       milliseconds a healthy build takes; background work waits for it only when the context's
+ *       start began it ({@link #startInBackground}), never when a request did. Once any build has
+ *       ended, successful or not, the rule above applies.</li>
  * </ul>
  * A failure is not kept longer than that: the first call after it builds again, so the client
  * comes back by itself when Redis does.
@@ -41,6 +46,8 @@ final class ClientSlot implements AutoCloseable {
     private RuntimeException lastFailure;             // guarded by lock
     private long lastFailureNanos;                    // guarded by lock
     private boolean closed;                           // guarded by lock
+    private boolean anyBuildEnded;                    // guarded by lock
+    private boolean inFlightFromStart;                // guarded by lock: inFlight began at start
 
     /**
      * @param builder   builds the client; may throw (Redis unreachable, bad TLS store)
@@ -54,16 +61,20 @@ final class ClientSlot implements AutoCloseable {
     /**
      * The client; builds it if there is none, waiting for that build at most {@code waitMillis}.
      *
+     * @param background whether the caller is background work: it waits for the very first build
+     *                   only when the context's start began it, and otherwise fails at once while
+     *                   another caller builds
      * @throws SessionStoreException  if there is no client now: another build is running, the
      *                                last one failed moments ago, this one failed or is not done
      * @throws ConfigurationException if a setting keeps the client from being built
      */
-    UnifiedJedis get(long waitMillis) {
+    UnifiedJedis get(long waitMillis, boolean background) {
         UnifiedJedis c = client;
         if (c != null) {
             return c;
         }
         CompletableFuture<UnifiedJedis> build;
+        boolean starts;
         synchronized (lock) {
             if (closed) {
                 throw new SessionStoreException("redis-sessions: the Redis session store is closed");
@@ -72,20 +83,46 @@ final class ClientSlot implements AutoCloseable {
                 return client;
             }
             if (inFlight != null) {
-                throw new SessionStoreException("redis-sessions: not connected to " + described
-                        + " yet: another call is setting up the connection (failing at once instead of waiting)");
-            }
-            if (lastFailure != null) {
-                long sinceMillis = (System.nanoTime() - lastFailureNanos) / 1_000_000L;
-                if (sinceMillis >= 0 && sinceMillis < RETRY_AFTER_FAILURE_MILLIS) {
-                    throw recentFailure(sinceMillis);
+                if (anyBuildEnded || (background && !inFlightFromStart)) {
+                    throw new SessionStoreException("redis-sessions: not connected to " + described
+                            + " yet: another call is setting up the connection (failing at once instead of waiting)");
                 }
+                build = inFlight; // the first connection of this store: worth waiting for
+                starts = false;
+            } else {
+                if (lastFailure != null) {
+                    long sinceMillis = (System.nanoTime() - lastFailureNanos) / 1_000_000L;
+                    if (sinceMillis >= 0 && sinceMillis < RETRY_AFTER_FAILURE_MILLIS) {
+                        throw recentFailure(sinceMillis);
+                    }
+                }
+                build = new CompletableFuture<>();
+                inFlight = build;
+                inFlightFromStart = false;
+                starts = true;
+            }
+        }
+        if (starts) {
+            start(build);
+        }
+        return await(build, waitMillis);
+    }
+
+    /**
+     * Begins the first build without waiting for it (a context's start), unless there is a client
+     * or a build already.
+     */
+    void startInBackground() {
+        CompletableFuture<UnifiedJedis> build;
+        synchronized (lock) {
+            if (closed || client != null || inFlight != null || anyBuildEnded) {
+                return;
             }
             build = new CompletableFuture<>();
             inFlight = build;
+            inFlightFromStart = true;
         }
         start(build);
-        return await(build, waitMillis);
     }
 
     private RuntimeException recentFailure(long sinceMillis) {
@@ -119,6 +156,8 @@ final class ClientSlot implements AutoCloseable {
         boolean discard = false;
         synchronized (lock) {
             inFlight = null;
+            inFlightFromStart = false;
+            anyBuildEnded = true;
             if (built != null && closed) {
                 discard = true;
                 failure = new SessionStoreException("redis-sessions: the Redis session store is closed");

@@ -38,7 +38,8 @@ final class DeadlineCommandExecutor implements CommandExecutor {
     /**
      * Sends one command on a connection, waiting for its reply at most the socket timeout and at
      * most the time the operation has left; the connection's own timeout is restored afterwards
-     * (it goes back to the pool).
+     * (it goes back to the pool). A {@link PipelinedWrite} sends its commands together and reads
+     * every reply.
      *
      * @param noTimeLeft the exception to throw, without sending, when the deadline has passed
      */
@@ -49,11 +50,17 @@ final class DeadlineCommandExecutor implements CommandExecutor {
         if (timeout <= 0) {
             throw noTimeLeft.get();
         }
-        boolean cut = timeout < socketTimeoutMillis;
-        if (cut) {
+        boolean changed = timeout < socketTimeoutMillis;
+        if (changed) {
             connection.setSoTimeout(timeout);
         }
         try {
+            if (command instanceof PipelinedWrite write) {
+                changed = true; // it waits longer for WAIT's reply
+                @SuppressWarnings("unchecked")
+                T replies = (T) write.run(connection, timeout, socketTimeoutMillis, deadline);
+                return replies;
+            }
             return connection.executeCommand(command);
         } catch (RuntimeException e) {
             if (connection.isBroken()) {
@@ -61,11 +68,11 @@ final class DeadlineCommandExecutor implements CommandExecutor {
             }
             throw e;
         } finally {
-            if (cut && !connection.isBroken()) {
+            if (changed && !connection.isBroken()) {
                 try {
                     connection.setSoTimeout(socketTimeoutMillis);
                 } catch (RuntimeException e) {
-                    connection.setBroken(); // not reusable with a shortened timeout: the pool drops it
+                    connection.setBroken(); // not reusable with another timeout: the pool drops it
                 }
             }
         }

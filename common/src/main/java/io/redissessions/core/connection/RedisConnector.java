@@ -5,10 +5,13 @@ import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import redis.clients.jedis.UnifiedJedis;
 
+import java.util.function.Supplier;
+
 /**
  * The Jedis client for the configured deployment, built lazily: a container starts while Redis
  * is down, and the first command after Redis returns connects. The build runs at most once at a
- * time and never makes other callers wait ({@link ClientSlot}); every operation of the store runs
+ * time and never makes other callers wait, but for the very first one ({@link ClientSlot}),
+ * which a starting container begins in the background; every operation of the store runs
  * within one deadline, {@code operationTimeoutMillis}, across all its attempts
  * ({@link #startOperation()}, {@link OperationDeadline}).
  *
@@ -32,6 +35,8 @@ public class RedisConnector implements AutoCloseable {
     private final ClientSlot slot;
     private final int operationTimeoutMillis;
     private final int attemptMillis;
+    /** Set on a thread while it runs background work (see {@link #inBackground}). */
+    private static final ThreadLocal<Boolean> BACKGROUND = new ThreadLocal<>();
 
     public RedisConnector(SessionStoreConfig config) {
         this.uri = config.redisUri();
@@ -73,15 +78,43 @@ public class RedisConnector implements AutoCloseable {
      * The client. The first call builds it; building may fail while Redis is down (Sentinel and
      * Cluster clients ask the servers at construction). The caller that starts a build waits for
      * it at most the time its operation has left (or {@link #operationTimeoutMillis()} outside one);
-     * every other call fails at once while a build runs or within a second after one failed, then
-     * the next call builds again.
+     * so does every call that arrives while the very first build of this connector runs (the first
+     * requests of a node that just started), except background work ({@link #inBackground}) when a
+     * request began that build. Every other call fails at once while a build runs or within a second
+     * after one failed, then the next call builds again.
      *
      * @throws SessionStoreException  if there is no client now (Redis unreachable, being connected)
      * @throws ConfigurationException if a TLS store cannot be read
      */
     public UnifiedJedis client() {
         OperationDeadline d = OperationDeadline.current();
-        return slot.get(d == null ? operationTimeoutMillis : d.millisLeft());
+        return slot.get(d == null ? operationTimeoutMillis : d.millisLeft(), BACKGROUND.get() != null);
+    }
+
+    /**
+     * Begins setting up the client on a thread of its own and returns at once: a context's start,
+     * so that its first requests (and its first expiry pass) find it ready or wait for it. Does
+     * nothing when there is a client or a set-up already.
+     */
+    public void connectInBackground() {
+        slot.startInBackground();
+    }
+
+    /**
+     * Runs {@code work} as background work (a container's expiry pass): its calls never wait for a
+     * connection that a request is setting up; they fail at once. They wait only for the first
+     * set-up that the context's start began ({@link #connectInBackground}), within their time.
+     */
+    public <T> T inBackground(Supplier<T> work) {
+        Boolean outer = BACKGROUND.get();
+        BACKGROUND.set(Boolean.TRUE);
+        try {
+            return work.get();
+        } finally {
+            if (outer == null) {
+                BACKGROUND.remove();
+            }
+        }
     }
 
     /** Builds a new client; called by one thread at a time, never while a caller holds a lock. */

@@ -109,20 +109,24 @@ public final class Availability {
     }
 
     /**
-     * Asks Redis now (PING), records the answer, and returns it. At start: a Redis that is down is
-     * logged once with what it means for requests; the container starts anyway.
+     * Records the answer to the PING made when the context started. A Redis that is down is logged
+     * once with what it means for requests; the container starts anyway.
+     *
+     * @param answered whether Redis answered
      */
-    boolean checkAtStart() {
-        if (ping.getAsBoolean()) {
+    void atStart(boolean answered) {
+        if (answered) {
             succeeded();
-            return true;
+            return;
+        }
+        if (reached) {
+            return; // a request got an answer while the check waited for its own: that is newer
         }
         if (down.compareAndSet(false, true)) {
             log.warn("redis-sessions: Redis cannot be reached yet for " + scope + "; it starts anyway and its "
                     + "sessions work as soon as Redis is up (meanwhile " + consequence() + ")");
         }
         lastProbeNanos.set(System.nanoTime());
-        return false;
     }
 
     private boolean checkNow(String what) {

@@ -9,11 +9,14 @@ import io.redissessions.core.connection.RedisConnector;
 import io.redissessions.core.store.AttributeNames;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
+import io.redissessions.core.store.SaveNotReplicatedException;
 import io.redissessions.core.store.SessionState;
 import io.redissessions.core.store.StoreMetrics;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The session policy of one context, the same for Tomcat and Jetty: what a Redis failure means,
@@ -41,6 +44,12 @@ public final class SessionService implements AutoCloseable {
     private final Availability availability;
     private final ExpiryClaims expiry;
     private final String settings;
+    private volatile boolean closed;
+    private final AtomicLong lastReplicationLogNanos =
+            new AtomicLong(System.nanoTime() - REPLICATION_LOG_INTERVAL_NANOS);
+
+    /** Saves not acknowledged by enough replicas are logged at most this often. */
+    private static final long REPLICATION_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
      * @param config    validated settings
@@ -67,13 +76,26 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * Says where this context keeps its sessions (settings, secrets masked), then asks Redis once;
-     * when it is down, says so once. The container starts either way.
+     * Says where this context keeps its sessions (settings, secrets masked) and returns at once;
+     * in the background, sets up the connection and asks Redis once (PING), and when Redis cannot
+     * be reached says so once. The container starts either way, without waiting for Redis; its
+     * first requests wait for that first connection (up to their operation's bound) instead of
+     * failing while it is set up.
      */
     public void start() {
         log.info("redis-sessions: " + scope + " keeps its sessions in Redis, namespace '" + namespace + "', node '"
                 + store.nodeId() + "', settings " + settings);
-        availability.checkAtStart();
+        store.connector().connectInBackground();
+        Thread check = new Thread(() -> {
+            boolean answered = store.ping();
+            if (!closed) {
+                availability.atStart(answered);
+            }
+        }, "redis-sessions-start");
+        check.setDaemon(true);
+        // not the caller's (a webapp's) class loader: the thread must not pin it
+        check.setContextClassLoader(SessionService.class.getClassLoader());
+        check.start();
     }
 
     public RedisSessionStore store() { return store; }
@@ -168,7 +190,11 @@ public final class SessionService implements AutoCloseable {
      *
      * @return null when there was nothing to write, {@link SaveResult#REFUSED} when Redis refused
      *         the data of this save (logged and counted: not an outage), else the store's answer
-     * @throws SessionStoreException when Redis is unavailable or this node is overloaded
+     * @throws SaveNotReplicatedException when the master has the save but fewer than
+     *         {@code saveReplicas} replicas acknowledged it in time (counted, logged at most once a
+     *         minute; Redis counts as reachable): answered with the failure whatever failureMode says
+     * @throws SessionStoreException when Redis is unavailable (a save that came too late included:
+     *         Redis did not apply it) or this node is overloaded
      */
     public SaveResult save(SessionState state) {
         try {
@@ -182,6 +208,10 @@ public final class SessionService implements AutoCloseable {
                         + " (invalidated or expired meanwhile; it is not re-created)");
             }
             return result;
+        } catch (SaveNotReplicatedException e) {
+            availability.succeeded();
+            notReplicated(e);
+            throw e;
         } catch (SessionStoreException e) {
             if (e.kind() == SessionStoreException.Kind.DATA || e.kind() == SessionStoreException.Kind.REJECTED) {
                 availability.succeeded();
@@ -267,23 +297,37 @@ public final class SessionService implements AutoCloseable {
         }
     }
 
+    private void notReplicated(SaveNotReplicatedException e) {
+        long now = System.nanoTime();
+        long last = lastReplicationLogNanos.get();
+        if (now - last >= REPLICATION_LOG_INTERVAL_NANOS && lastReplicationLogNanos.compareAndSet(last, now)) {
+            log.warn("redis-sessions: " + scope + ": " + e.getMessage() + "; such requests get 503. Check the "
+                    + "replicas (INFO replication), or lower saveReplicas / raise saveReplicasTimeoutMillis "
+                    + "(logged at most once a minute, counted as unreplicatedSaves)");
+        }
+    }
+
     /**
      * What the container does with a request whose session call failed with {@code e}: the
-     * failure answer, or (failureMode=local, Redis unavailable) a node-local session.
+     * failure answer, or (failureMode=local, Redis unavailable) a node-local session. A save that
+     * the master has but too few replicas acknowledged always gets the failure answer: Redis is
+     * reachable, and a node-local copy would only split the session.
      */
     public FailureReaction reactionTo(SessionStoreException e) {
         return e.kind() == SessionStoreException.Kind.UNAVAILABLE && failureMode == FailureMode.LOCAL
+                && !(e instanceof SaveNotReplicatedException)
                 ? FailureReaction.SERVE_LOCALLY
                 : FailureReaction.ANSWER_FAILURE;
     }
 
     /** The message of the failure answer, for the log and the exception the container throws. */
     public String failureMessage(SessionStoreException e, String what) {
-        String why = switch (e.kind()) {
-            case OVERLOADED -> "this node has more concurrent requests than Redis connections";
-            case REJECTED, DATA -> "Redis refused it";
-            case UNAVAILABLE -> "Redis is unreachable";
-        };
+        String why = e instanceof SaveNotReplicatedException ? "too few replicas acknowledged it (saveReplicas)"
+                : switch (e.kind()) {
+                    case OVERLOADED -> "this node has more concurrent requests than Redis connections";
+                    case REJECTED, DATA -> "Redis refused it";
+                    case UNAVAILABLE -> "Redis is unreachable";
+                };
         return "redis-sessions: cannot " + what + ": " + why + " (" + e.getMessage()
                 + "); answering 503 instead of using a new, empty session";
     }
@@ -302,6 +346,7 @@ public final class SessionService implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         store.close();
     }
 }

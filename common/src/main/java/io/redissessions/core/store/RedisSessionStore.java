@@ -8,8 +8,11 @@ import io.redissessions.core.codec.ExtraCodec;
 import io.redissessions.core.codec.SignatureScope;
 import io.redissessions.core.codec.Signatures;
 import io.redissessions.core.codec.ValueCodec;
+import io.redissessions.core.connection.PipelinedWrite;
 import io.redissessions.core.connection.RedisConnector;
 import org.apache.commons.pool2.impl.GenericObjectPool;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
@@ -36,7 +39,8 @@ import java.util.function.Function;
  *   <li>{@link #load} is one round trip (a script: TIME and HGETALL); attributes stay encoded.</li>
  *   <li>{@link #save} is one round trip: one Lua script sets and deletes the changed fields,
  *       bumps the write counter, sets the key's expiry and the expiry index entry, and refuses
- *       to re-create a session that another node deleted.</li>
+ *       to re-create a session that another node deleted, and to apply a save that reaches Redis
+ *       after this node stopped waiting for its reply (see {@link #write}).</li>
  *   <li>{@link #claimExpired} leases each expired session to one caller across nodes at a time;
  *       {@link #finishClaim} ends the lease by deleting the session.</li>
  *   <li>Expiry is decided by Redis's clock (TIME inside the scripts), never by a node's: a node's
@@ -77,9 +81,14 @@ public class RedisSessionStore implements AutoCloseable {
     private final long graceMillis;
     private final double touchIntervalFraction;
     private final String nodeId;
+    /** saveReplicas: replicas each save waits for (WAIT in the same round trip); 0: none. */
+    private final int saveReplicas;
+    private final int saveReplicasTimeoutMillis;
     private final StoreMetrics metrics = new StoreMetrics();
     private final ExpiryClaimer claimer;
     private final StoreLog log;
+    /** Redis's clock as the last load or save reply of any session showed it; null before the first. */
+    private volatile RedisClockReading lastClockReading;
     /**
      * Read-only scripts (load, exists, claim candidates) run with EVALSHA_RO (Redis 7+), which
      * Redis serves during {@code CLIENT PAUSE WRITE} (a failover in progress) and on replicas;
@@ -115,6 +124,8 @@ public class RedisSessionStore implements AutoCloseable {
         this.graceMillis = config.getExpiryGraceSeconds() * 1000L;
         this.touchIntervalFraction = config.getTouchIntervalFraction();
         this.nodeId = config.effectiveNodeId();
+        this.saveReplicas = config.getSaveReplicas();
+        this.saveReplicasTimeoutMillis = config.getSaveReplicasTimeoutMillis();
         this.claimer = new ExpiryClaimer(this, config.getExpiryClaimLeaseSeconds() * 1000L);
     }
 
@@ -203,32 +214,73 @@ public class RedisSessionStore implements AutoCloseable {
     public StoredSession load(String id) {
         long readAt = clock.millis();
         Object r = readScript("load session " + SessionIds.fingerprint(id), LOAD, List.of(bytes(keys.sessionKey(id))), List.of());
+        long receivedNanos = System.nanoTime();
         List<?> reply = r instanceof List<?> l ? l : List.of();
+        if (reply.size() == 2 && reply.get(0) instanceof Long redisTime) {
+            lastClockReading = new RedisClockReading(redisTime, receivedNanos);
+        }
         List<?> hash = reply.size() == 2 && reply.get(1) instanceof List<?> h ? h : List.of();
         if (hash.isEmpty()) {
             metrics.load(false, 0);
             return null;
         }
-        StoredSession s = StoredSession.fromHash(id, hash, (Long) reply.get(0), readAt);
+        StoredSession s = StoredSession.fromHash(id, hash, (Long) reply.get(0), readAt, receivedNanos);
         metrics.load(true, s.sizeBytes());
         return s;
     }
 
-    /** Saves in one round trip; see {@link SaveResult}. */
+    /**
+     * Saves in one round trip; see {@link SaveResult} and {@link #write}.
+     *
+     * @throws SaveNotReplicatedException when the master applied the save but too few replicas
+     *         acknowledged it in time ({@code saveReplicas})
+     * @throws SessionStoreException when Redis cannot be used, or (UNAVAILABLE) when the save reached
+     *         Redis after this node had stopped waiting for it: then it was not applied
+     */
     public SaveResult save(SessionUpdate update) {
-        return write(update).result();
+        SaveOutcome outcome = write(update, null);
+        if (outcome.notReplicated() != null) {
+            throw outcome.notReplicated();
+        }
+        return outcome.result();
     }
 
-    /** What a save did: its result and, when saved, the values it stored (Redis's clock for expiry). */
+    /**
+     * What a save did: its result and, when saved, the values it stored (Redis's clock for expiry)
+     * and Redis's clock as its reply showed it; and, when it was saved but fewer than
+     * {@code saveReplicas} replicas acknowledged it in time, the failure to throw once the caller
+     * has taken note that the master has it.
+     */
     record SaveOutcome(SaveResult result, long version, long expiryMillis, long accessedMillis,
-                       long clockOffsetMillis) {
+                       long clockOffsetMillis, RedisClockReading clockReading,
+                       SaveNotReplicatedException notReplicated) {
     }
 
     /** Metadata the save script writes itself (expiry on Redis's clock, never moving back). */
     private static final Set<String> SCRIPT_WRITES = Set.of(Fields.ACCESSED, Fields.EXPIRY, Fields.MAX_INACTIVE);
 
-    SaveOutcome write(SessionUpdate update) {
+    /** ARGV index (0-based) of the save script's deadline, filled in when the save is sent. */
+    private static final int DEADLINE_ARG = 6;
+    private static final byte[] NO_DEADLINE = new byte[0];
+
+    /**
+     * Saves in one round trip. The save is applied only if Redis runs it no later than the moment
+     * this node stops waiting for its reply (docs/wire-format.md, "A save that comes too late"):
+     * that moment, a reading of this node's monotonic clock, is turned into Redis's clock through
+     * {@code reference} (Redis's TIME in the last reply this node had about the session: its load or
+     * previous save), or else through the last reply of this store about any session. Without any
+     * (the store's first call is this save) the save has no such limit.
+     *
+     * <p>With {@code saveReplicas} set, {@code WAIT} follows the script on the same connection in the
+     * same round trip; a save that fewer replicas acknowledged in time is counted as
+     * {@code unreplicatedSaves} and its outcome carries the failure.
+     *
+     * @throws SessionStoreException (UNAVAILABLE, counted as {@code lateSaves}) when Redis refused the
+     *         save because it came too late: nothing of it was written
+     */
+    SaveOutcome write(SessionUpdate update, RedisClockReading reference) {
         String id = update.id();
+        String what = "save session " + SessionIds.fingerprint(id);
         long now = clock.millis();
         List<byte[]> args = new ArrayList<>(10 + 2 * update.fields().size() + update.removedFields().size());
         args.add(bytes(update.isCreate() ? "c" : "u"));
@@ -237,6 +289,7 @@ public class RedisSessionStore implements AutoCloseable {
         args.add(bytes(Integer.toString(update.maxInactiveSeconds())));
         args.add(bytes(update.expiryMillis() > 0 ? Long.toString(update.expiryMillis() - now) : ""));
         args.add(bytes(Long.toString(graceMillis)));
+        args.add(NO_DEADLINE); // DEADLINE_ARG: set when sent
         Map<String, byte[]> fields = new LinkedHashMap<>(update.fields());
         fields.keySet().removeAll(SCRIPT_WRITES);
         if (update.isCreate()) {
@@ -263,16 +316,44 @@ public class RedisSessionStore implements AutoCloseable {
             size += r.replacement().length;
         }
         List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)));
-        Object result = script("save session " + SessionIds.fingerprint(id), SAVE, k, args);
+        RedisClockReading ref = reference != null ? reference : lastClockReading;
+        PipelinedWrite.Replies replies = writeScript(what, SAVE, k, args, giveUpNanos ->
+                ref == null ? NO_DEADLINE : bytes(Long.toString(ref.redisMillisAt(giveUpNanos))));
+        Object result = replies.reply();
         if (result instanceof List<?> written && written.size() == 4) {
             metrics.save(size);
+            RedisClockReading reading = new RedisClockReading((Long) written.get(3), replies.receivedNanos());
+            lastClockReading = reading;
             return new SaveOutcome(SaveResult.SAVED, (Long) written.get(0), (Long) written.get(1),
-                    (Long) written.get(2), (Long) written.get(3) - now);
+                    (Long) written.get(2), (Long) written.get(3) - now, reading, replication(what, replies));
+        }
+        long code = result instanceof Long l ? l : -1;
+        if (code == -4) {
+            metrics.lateSave();
+            SessionStoreException late = new SessionStoreException("redis-sessions: " + what + " reached Redis at "
+                    + connector.uri().masked() + " after this node had stopped waiting for its reply; Redis did not "
+                    + "apply it (a save is applied only in time: see docs/wire-format.md)");
+            metrics.redisError(late.kind());
+            throw late;
         }
         metrics.saveConflict();
-        long code = result instanceof Long l ? l : -1;
         SaveResult r = code == -2 ? SaveResult.EXPIRED : code == -3 ? SaveResult.ID_TAKEN : SaveResult.GONE;
-        return new SaveOutcome(r, 0, 0, 0, 0);
+        return new SaveOutcome(r, 0, 0, 0, 0, null, null);
+    }
+
+    /** Null when the save needs no replicas or had enough; else the failure, counted. */
+    private SaveNotReplicatedException replication(String what, PipelinedWrite.Replies replies) {
+        if (saveReplicas == 0 || (replies.waitFailure() == null && replies.replicasAcknowledged() >= saveReplicas)) {
+            return null;
+        }
+        metrics.unreplicatedSave();
+        long acknowledged = Math.max(0, replies.replicasAcknowledged());
+        String why = replies.waitFailure() != null ? "WAIT failed: " + replies.waitFailure().getMessage()
+                : acknowledged + " of saveReplicas=" + saveReplicas + " replicas acknowledged it within "
+                        + "saveReplicasTimeoutMillis=" + saveReplicasTimeoutMillis;
+        return new SaveNotReplicatedException("redis-sessions: " + what + " was applied on the master at "
+                + connector.uri().masked() + " but is not known to be on enough replicas (" + why
+                + "); a failover may lose it", saveReplicas, acknowledged, replies.waitFailure());
     }
 
     /** Deletes a session, its index entry and any claim on it. Returns whether it existed. One round trip. */
@@ -379,7 +460,8 @@ public class RedisSessionStore implements AutoCloseable {
      * (after the pass, and only when some shard answered) instead of logging it.
      */
     public List<Claim> claimExpired(int max, BiConsumer<Integer, SessionStoreException> onShardFailure) {
-        List<Claim> claimed = claimer.claim(max, onShardFailure);
+        // background work: never waits for a connection that a request is setting up
+        List<Claim> claimed = connector.inBackground(() -> claimer.claim(max, onShardFailure));
         metrics.claimed(claimed.size());
         return claimed;
     }
@@ -410,6 +492,10 @@ public class RedisSessionStore implements AutoCloseable {
      * @return how many index entries were removed
      */
     public int dropExpiredBefore(long cutoffMillis, int max) {
+        return connector.inBackground(() -> dropExpired(cutoffMillis, max));
+    }
+
+    private int dropExpired(long cutoffMillis, int max) {
         int dropped = 0;
         for (int shard = 0; shard < SessionKeys.SHARDS && dropped < max; shard++) {
             String index = keys.indexKey(shard);
@@ -443,6 +529,36 @@ public class RedisSessionStore implements AutoCloseable {
         } catch (JedisNoScriptException e) {
             return call(what, j -> j.eval(script.source(), keyArgs, args));
         }
+    }
+
+    /**
+     * Runs a writing script as a {@link PipelinedWrite}: its argument {@link #DEADLINE_ARG} is
+     * {@code deadline} of the moment (nanoTime) after which this node no longer waits for the
+     * reply, computed when the script is sent; WAIT follows it when saves wait for replicas.
+     * EVALSHA, and on NOSCRIPT the script itself (EVAL) in a second round trip. Never retried
+     * otherwise: a write is not repeated.
+     */
+    private PipelinedWrite.Replies writeScript(String what, LuaScript script, List<byte[]> keyArgs, List<byte[]> args,
+                                               java.util.function.LongFunction<byte[]> deadline) {
+        try {
+            return call(what, j -> j.executeCommand(scriptWrite(Protocol.Command.EVALSHA, script.sha1(),
+                    keyArgs, args, deadline)));
+        } catch (JedisNoScriptException e) {
+            return call(what, j -> j.executeCommand(scriptWrite(Protocol.Command.EVAL, script.source(),
+                    keyArgs, args, deadline)));
+        }
+    }
+
+    private PipelinedWrite scriptWrite(Protocol.Command command, byte[] script, List<byte[]> keyArgs,
+                                              List<byte[]> args, java.util.function.LongFunction<byte[]> deadline) {
+        PipelinedWrite write = PipelinedWrite.of(giveUpNanos -> {
+            CommandArguments a = new CommandArguments(command).add(script).add(keyArgs.size()).keys(keyArgs);
+            for (int i = 0; i < args.size(); i++) {
+                a.add(i == DEADLINE_ARG ? deadline.apply(giveUpNanos) : args.get(i));
+            }
+            return a;
+        });
+        return saveReplicas > 0 ? write.waitingForReplicas(saveReplicas, saveReplicasTimeoutMillis) : write;
     }
 
     /**

@@ -66,6 +66,8 @@ public final class SessionState {
     private long storedExpiryMillis;
     /** Redis's clock minus this node's, measured at the last load or save. */
     private long clockOffsetMillis;
+    /** Redis's clock as the reply of the last load or save showed it; null before the first. */
+    private RedisClockReading clockReading;
     private long accessedMillis;
     /** {@link #access} was called (or the session is new): accessedMillis is on this node's clock. */
     private boolean accessedHere;
@@ -135,9 +137,11 @@ public final class SessionState {
     }
 
     static SessionState load(RedisSessionStore store, StoredSession s) {
-        return new SessionState(store, s.id(), store.bindingIdOf(s), s.bindingId(), s.createdMillis(),
+        SessionState state = new SessionState(store, s.id(), store.bindingIdOf(s), s.bindingId(), s.createdMillis(),
                 s.accessedMillis(), s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false,
                 s.expiryMillis(), s.clockOffsetMillis());
+        state.clockReading = s.clockReading();
+        return state;
     }
 
     /** Decodes the extras as loaded; one that cannot be read (a bad signature) is absent, logged and counted. */
@@ -245,6 +249,7 @@ public final class SessionState {
         s.maxInactiveSeconds = maxInactiveSeconds;
         s.maxInactiveChanged = maxInactiveChanged;
         s.containerExpiryMillis = containerExpiryMillis;
+        s.clockReading = clockReading;
         s.values.putAll(values);
         s.baseline.putAll(baseline);
         s.set.addAll(set);
@@ -376,9 +381,15 @@ public final class SessionState {
     }
 
     /**
-     * Writes what changed in one round trip, or nothing.
+     * Writes what changed in one round trip, or nothing. The save is applied only if it reaches
+     * Redis before this node stops waiting for its reply, as measured from the reply of this
+     * state's last load or save ({@link RedisSessionStore#write}).
      *
      * @return the result, or null when there was nothing to write
+     * @throws SaveNotReplicatedException when the master applied it (this state takes it as saved)
+     *         but fewer than {@code saveReplicas} replicas acknowledged it in time
+     * @throws io.redissessions.core.SessionStoreException when Redis cannot be used, or the save came
+     *         too late and was not applied
      */
     public synchronized RedisSessionStore.SaveResult save() {
         SessionUpdate update = buildUpdate(true);
@@ -386,7 +397,7 @@ public final class SessionState {
             store.metrics().skippedWrite();
             return null;
         }
-        RedisSessionStore.SaveOutcome outcome = store.write(update);
+        RedisSessionStore.SaveOutcome outcome = store.write(update, clockReading);
         RedisSessionStore.SaveResult result = outcome.result();
         if (result == RedisSessionStore.SaveResult.SAVED) {
             for (String name : update.changedAttributeNames()) {
@@ -416,8 +427,12 @@ public final class SessionState {
             storedAccessedMillis = outcome.accessedMillis();
             storedExpiryMillis = outcome.expiryMillis();
             clockOffsetMillis = outcome.clockOffsetMillis();
+            clockReading = outcome.clockReading();
             isNew = false;
             version = outcome.version();
+        }
+        if (outcome.notReplicated() != null) {
+            throw outcome.notReplicated(); // the master has it: this state knows, the request fails
         }
         return result;
     }

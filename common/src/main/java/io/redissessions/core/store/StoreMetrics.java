@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code redisErrors}: failed Redis calls of every kind; {@code poolExhaustions}: of those,
  *       calls that found no free pooled connection in time.</li>
  *   <li>{@code expiryPasses}: completed passes over the expiry index (a test can wait for one).</li>
+ *   <li>{@code lateSaves}: saves that Redis refused because they reached it after this node had
+ *       stopped waiting for their reply (not applied), as far as this node saw the refusal.</li>
+ *   <li>{@code unreplicatedSaves}: saves applied on the master that fewer than {@code saveReplicas}
+ *       replicas acknowledged in time (answered with the failure).</li>
  * </ul>
  */
 public final class StoreMetrics {
@@ -39,6 +43,8 @@ public final class StoreMetrics {
     private final LongAdder unreadableSessions = new LongAdder();
     private final LongAdder saveFailures = new LongAdder();
     private final LongAdder expiryPasses = new LongAdder();
+    private final LongAdder lateSaves = new LongAdder();
+    private final LongAdder unreplicatedSaves = new LongAdder();
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
 
@@ -53,6 +59,14 @@ public final class StoreMetrics {
     void save(long bytes) {
         saves.increment();
         bytesWritten.add(bytes);
+    }
+
+    void lateSave() {
+        lateSaves.increment();
+    }
+
+    void unreplicatedSave() {
+        unreplicatedSaves.increment();
     }
 
     void saveConflict() {
@@ -125,6 +139,10 @@ public final class StoreMetrics {
     public long getUnreadableSessions() { return unreadableSessions.sum(); }
     public long getSaveFailures() { return saveFailures.sum(); }
     public long getExpiryPasses() { return expiryPasses.sum(); }
+    /** Saves Redis refused because they came after this node had stopped waiting for them. */
+    public long getLateSaves() { return lateSaves.sum(); }
+    /** Saves the master applied that fewer than saveReplicas replicas acknowledged in time. */
+    public long getUnreplicatedSaves() { return unreplicatedSaves.sum(); }
     /** Redis round trips made (a script retried after NOSCRIPT counts twice). */
     public long getRoundTrips() { return roundTrips.sum(); }
 
@@ -152,6 +170,8 @@ public final class StoreMetrics {
         m.put("unreadableSessions", getUnreadableSessions());
         m.put("saveFailures", getSaveFailures());
         m.put("expiryPasses", getExpiryPasses());
+        m.put("lateSaves", getLateSaves());
+        m.put("unreplicatedSaves", getUnreplicatedSaves());
         m.put("roundTrips", getRoundTrips());
         m.put("meanLatencyMicros", getMeanLatencyMicros());
         return m;

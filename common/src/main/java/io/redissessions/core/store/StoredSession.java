@@ -28,6 +28,8 @@ public final class StoredSession {
     private final long sizeBytes;
     private final long redisTimeMillis;
     private final long readAtMillis;
+    /** This node's nanoTime right after the reply was read; null when unknown (made elsewhere). */
+    private final RedisClockReading clockReading;
 
     /**
      * @param redisTimeMillis Redis's clock (TIME) when the session was read
@@ -47,6 +49,14 @@ public final class StoredSession {
     public StoredSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds, long expiryMillis,
                          String node, long version, Map<String, byte[]> extras, Map<String, byte[]> attributes,
                          String bindingId, String bindingMac, long sizeBytes, long redisTimeMillis, long readAtMillis) {
+        this(id, createdMillis, accessedMillis, maxInactiveSeconds, expiryMillis, node, version, extras, attributes,
+                bindingId, bindingMac, sizeBytes, redisTimeMillis, readAtMillis, null);
+    }
+
+    private StoredSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds,
+                          long expiryMillis, String node, long version, Map<String, byte[]> extras,
+                          Map<String, byte[]> attributes, String bindingId, String bindingMac, long sizeBytes,
+                          long redisTimeMillis, long readAtMillis, RedisClockReading clockReading) {
         this.id = id;
         this.createdMillis = createdMillis;
         this.accessedMillis = accessedMillis;
@@ -61,13 +71,17 @@ public final class StoredSession {
         this.sizeBytes = sizeBytes;
         this.redisTimeMillis = redisTimeMillis;
         this.readAtMillis = readAtMillis;
+        this.clockReading = clockReading;
     }
 
     /**
      * Decodes a session hash as HGETALL returns it (field, value, field, value...). Numbers that do
      * not parse read as 0: a forged or damaged field costs that field, never the load.
+     *
+     * @param receivedNanos this node's nanoTime right after the reply was read
      */
-    static StoredSession fromHash(String id, List<?> flat, long redisTimeMillis, long readAtMillis) {
+    static StoredSession fromHash(String id, List<?> flat, long redisTimeMillis, long readAtMillis,
+                                  long receivedNanos) {
         long created = 0;
         long accessed = 0;
         int maxInactive = 0;
@@ -108,7 +122,8 @@ public final class StoredSession {
             }
         }
         return new StoredSession(id, created, accessed, maxInactive, expiry, node, version, extras, attributes,
-                bindingId, bindingMac, size, redisTimeMillis, readAtMillis);
+                bindingId, bindingMac, size, redisTimeMillis, readAtMillis,
+                new RedisClockReading(redisTimeMillis, receivedNanos));
     }
 
     static long parseLong(String text) {
@@ -146,6 +161,9 @@ public final class StoredSession {
     public long redisTimeMillis() { return redisTimeMillis; }
     /** The reading node's clock (epoch millis) just before it asked. */
     public long readAtMillis() { return readAtMillis; }
+
+    /** Redis's clock as the load's reply showed it; null for a session not read by this store. */
+    RedisClockReading clockReading() { return clockReading; }
 
     /**
      * How far Redis's clock was ahead of the reading node's when this was read (negative: behind),

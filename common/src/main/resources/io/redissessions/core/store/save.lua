@@ -5,16 +5,19 @@
 -- ARGV[4] #maxInactive (s)
 -- ARGV[5] ms from now until the session expires, measured on the saving node's clock ('' = never)
 -- ARGV[6] grace (ms): the key lives this long after the expiry
--- ARGV[7] n, then n field/value pairs to set; then m, then m fields to delete; then k, then k triples
+-- ARGV[7] the latest Redis TIME (epoch ms) at which the save may be applied: its sender waits for
+--         the reply until then and no longer ('' = no limit). A later save is not applied.
+-- ARGV[8] n, then n field/value pairs to set; then m, then m fields to delete; then k, then k triples
 --   field, value as loaded, value signed anew: each replaced only if it still holds the value as
 --   loaded (legacySignatures=accept; k may be missing)
 -- #expiry is Redis's TIME plus ARGV[5], so no node's clock decides when a session expires.
 -- Unless this save changes #maxInactive, #accessed and #expiry never move back: the later of the
 -- stored and the new value is kept (a long request that saves last does not shorten the session).
 -- Returns { #v, #expiry, #accessed as written, Redis TIME (ms) }, or -1 (gone: deleted by someone else),
--- -2 (expired by Redis's clock), -3 (id taken).
+-- -2 (expired by Redis's clock), -3 (id taken), -4 (late: nothing written).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if ARGV[7] ~= '' and now > tonumber(ARGV[7]) then return -4 end
 local accessed = tonumber(ARGV[3])
 local expiry = 0
 if ARGV[5] ~= '' then
@@ -36,8 +39,8 @@ elseif exists == 1 then
 end
 -- fields in chunks: unpack() of thousands of values fails ('too many results to unpack')
 local CHUNK = 1000
-local n = tonumber(ARGV[7])
-local first, last = 8, 7 + 2 * n
+local n = tonumber(ARGV[8])
+local first, last = 9, 8 + 2 * n
 while first <= last do
   local upto = math.min(first + CHUNK - 1, last)
   redis.call('HSET', KEYS[1], unpack(ARGV, first, upto))

@@ -58,4 +58,20 @@ class OperationTimeoutSettingTest {
         assertThatThrownBy(c::validate).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'operationTimeoutMillis'");
     }
+
+    @Test
+    void leavesRoomForTheReplicasWaitWhenSavesWaitForReplicas() {
+        SessionStoreConfig c = config();
+        c.setSaveReplicas(1);
+        c.setSaveReplicasTimeoutMillis(1500);
+        assertThat(c.effectiveOperationTimeoutMillis()).as("6000 + the replicas' wait").isEqualTo(7500);
+
+        c.setOperationTimeoutMillis(5500); // 4000 for a connection + 1500 for the replicas: nothing for the reply
+        assertThatThrownBy(c::validate)
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'operationTimeoutMillis'")
+                .hasMessageContaining("saveReplicasTimeoutMillis (saveReplicas=1) = 5500");
+        c.setOperationTimeoutMillis(5501);
+        assertThatCode(c::validate).doesNotThrowAnyException();
+    }
 }

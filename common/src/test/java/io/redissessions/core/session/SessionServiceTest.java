@@ -149,9 +149,10 @@ class SessionServiceTest {
         c.setConnectTimeoutMillis(300);
         SessionService s = new SessionService(c, "svc", "context [/svc]", Clock.systemUTC(), log);
         services.add(s);
-        s.start();
+        s.start(); // returns at once: the check runs in the background
+        Poll.until(Duration.ofSeconds(10), "the start's check said so",
+                () -> log.count("WARN", "cannot be reached yet for context [/svc]") == 1);
         assertThat(s.availability().isReachable()).isFalse();
-        assertThat(log.count("WARN", "cannot be reached yet for context [/svc]")).isEqualTo(1);
 
         redis = RedisServer.builder().port(port).start();
         Poll.until(Duration.ofSeconds(10), "the probe sees Redis again", () -> s.availability().probe());
