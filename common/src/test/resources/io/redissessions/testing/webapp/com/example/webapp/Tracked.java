@@ -1,14 +1,18 @@
-package com.example.itapp;
+package com.example.webapp;
 
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
 
-/** A bean of the webapp's own: stored with allowedClasses="com.example.itapp.*"; logs valueUnbound. */
+/** A bean of the webapp's own that logs its valueUnbound calls ("unbound node id label"). */
 public class Tracked implements HttpSessionBindingListener {
 
     private String label;
 
     public Tracked() {
+    }
+
+    public Tracked(String label) {
+        this.label = label;
     }
 
     public String getLabel() {
@@ -21,7 +25,7 @@ public class Tracked implements HttpSessionBindingListener {
 
     @Override
     public void valueUnbound(HttpSessionBindingEvent event) {
-        Events.append("unbound " + label);
+        Events.append(event.getSession().getServletContext(), "unbound", event.getSession().getId(), label);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package com.example.itapp;
+package com.example.webapp;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 
-/** The login page, the login error page and the protected pages. */
+/** The login page, the login error page and the protected pages of the FORM login variant. */
 public class PageServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -20,8 +20,9 @@ public class PageServlet extends HttpServlet {
         } else if (path.startsWith("/login")) {
             resp.getWriter().write("LOGIN-PAGE");
         } else {
-            resp.getWriter().write("PROTECTED " + path + " user=" + req.getRemoteUser() + " node="
-                    + System.getProperty("it.node"));
+            resp.getWriter().write("PROTECTED " + path + " user=" + req.getRemoteUser() + " method=" + req.getMethod()
+                    + " query=" + req.getQueryString() + " field=" + req.getParameter("field")
+                    + " node=" + Events.node(getServletContext()));
         }
     }
 }
