@@ -1,14 +1,9 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.testing.MutableClock;
-import io.redissessions.tomcat.testapp.SessionEvents;
-import org.apache.catalina.Engine;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NodeSuffixTest extends NodesTestBase {
 
     private TomcatNode startWithRoute(String name, String jvmRoute, MutableClock clock) {
-        TomcatNode.Builder b = node(name).context(c -> ((Engine) c.getParent().getParent()).setJvmRoute(jvmRoute));
+        TomcatNode.Builder b = node(name).jvmRoute(jvmRoute);
         if (clock != null) {
             b.clock(clock);
         }
@@ -37,19 +32,15 @@ class NodeSuffixTest extends NodesTestBase {
     }
 
     /** A GET with exactly this session cookie, no jar. */
-    private static String getWithCookie(TomcatNode node, String path, String sessionCookie) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-                .header("Cookie", "JSESSIONID=" + sessionCookie).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return r.body();
+    private static String getWithCookie(TomcatNode node, String path, String sessionCookie) {
+        return Browser.ok(Browser.getWithSessionId(node, path, sessionCookie));
     }
 
     @Test
     void sessionIsStoredWithoutTheJvmRouteAndFoundByEveryNode() {
         TomcatNode t1 = startWithRoute("t1", "t1", null);
         TomcatNode t2 = startWithRoute("t2", "t2", null);
-        Browser browser = new Browser(t1, t2);
+        Browser browser = Browser.of(t1, t2);
 
         String id = browser.body(t1, "/s?op=set&name=user&value=alice");
         assertThat(id).endsWith(".t1");
@@ -67,10 +58,10 @@ class NodeSuffixTest extends NodesTestBase {
     }
 
     @Test
-    void sessionIsFoundWhateverSuffixTheRequestedIdCarries() throws Exception {
+    void sessionIsFoundWhateverSuffixTheRequestedIdCarries() {
         TomcatNode t1 = startWithRoute("t1", "t1", null);
         TomcatNode plain = started(node("plain").start()); // no jvmRoute
-        Browser browser = new Browser(t1);
+        Browser browser = Browser.of(t1);
         String id = browser.body(t1, "/s?op=set&name=user&value=alice");
         String clusterId = RedisSessionManager.clusterId(id);
 
@@ -88,11 +79,11 @@ class NodeSuffixTest extends NodesTestBase {
         assertThat(getWithCookie(plain, "/s?op=invalidate", clusterId + ".other")).isEqualTo("invalidated");
         assertThat(browser.body(t1, "/s?op=get&name=user")).isEqualTo("no-session");
         assertThat(sessionKeys()).isEmpty();
-        assertThat(SessionEvents.destroyed(id) + SessionEvents.destroyed(clusterId + ".other")).isEqualTo(1);
+        assertThat(events().destroyed(id)).hasSize(1);
     }
 
     @Test
-    void sessionStoredByJettyUnderItsClusterIdIsFound() throws Exception {
+    void sessionStoredByJettyUnderItsClusterIdIsFound() {
         TomcatNode t1 = startWithRoute("t1", "t1", null);
         // what a Jetty node writes: key = cluster id "node0..." (worker name prefix, no suffix)
         String jettyClusterId = "jettyA" + Long.toString(System.nanoTime(), 36);
@@ -112,7 +103,7 @@ class NodeSuffixTest extends NodesTestBase {
     void changedIdKeepsTheRouteInTomcatAndLosesItInRedis() {
         TomcatNode t1 = startWithRoute("t1", "t1", null);
         TomcatNode t2 = startWithRoute("t2", "t2", null);
-        Browser browser = new Browser(t1, t2);
+        Browser browser = Browser.of(t1, t2);
         String id = browser.body(t1, "/s?op=set&name=user&value=alice");
 
         String newId = browser.body(t2, "/s?op=changeId");
@@ -127,16 +118,16 @@ class NodeSuffixTest extends NodesTestBase {
         MutableClock clock = MutableClock.startingNow();
         TomcatNode t1 = startWithRoute("t1", "t1", clock);
         TomcatNode t2 = startWithRoute("t2", "t2", clock);
-        Browser browser = new Browser(t1);
-        String id = browser.body(t1, "/s?op=maxInactive&value=60");
+        Browser browser = Browser.of(t1);
+        String id = browser.body(t1, "/s?op=setMaxInactive&value=60");
         String clusterId = RedisSessionManager.clusterId(id);
 
         clock.advance(Duration.ofSeconds(61));
         t2.backgroundProcess();
         t1.backgroundProcess();
 
-        assertThat(SessionEvents.destroyed(clusterId + ".t2")).isEqualTo(1);
-        assertThat(SessionEvents.destroyed(id)).isZero();
+        assertThat(events().destroyed(clusterId)).singleElement()
+                .satisfies(e -> assertThat(e.sessionId()).isEqualTo(clusterId + ".t2"));
         assertThat(sessionKeys()).isEmpty();
     }
 
