@@ -4,6 +4,7 @@ import io.redissessions.testing.MutableClock;
 import io.redissessions.testing.TestFiles;
 import io.redissessions.testing.contract.ClusterSpec;
 import io.redissessions.testing.contract.ClusterUnderTest;
+import io.redissessions.testing.contract.Concurrently;
 import io.redissessions.testing.contract.TestTime;
 import io.redissessions.testing.web.EventLog;
 import io.redissessions.testing.web.WebNode;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The container contract's cluster on Tomcat: embedded Tomcat nodes (jvmRoute = node name) with a
@@ -105,17 +104,13 @@ final class TomcatCluster implements ClusterUnderTest {
         // TODO(expiryPasses): once StoreMetrics.expiryPasses is on main, leave the passes to
         // Tomcat's background thread and wait until every node's count has grown by `passes`.
         for (int i = 0; i < passes; i++) {
-            List<CompletableFuture<Void>> round = new ArrayList<>();
+            List<Runnable> round = new ArrayList<>();
             for (int k = 0; k < nodes.size(); k++) {
                 if (running.get(k)) {
-                    round.add(CompletableFuture.runAsync(nodes.get(k)::backgroundProcess));
+                    round.add(nodes.get(k)::backgroundProcess);
                 }
             }
-            try {
-                CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("an expiry pass failed: " + e, e);
-            }
+            Concurrently.runAll(round, "an expiry pass of " + round.size() + " nodes");
         }
     }
 

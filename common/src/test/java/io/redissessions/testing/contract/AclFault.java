@@ -25,13 +25,13 @@ final class AclFault extends RedisFault {
     private final RedisServer server;
 
     private AclFault(Kind kind) {
-        super(kind.name());
-        this.kind = kind;
-        this.server = RedisServer.builder()
+        super(kind.name(), kind.name(), RedisServer.builder()
                 .aclUser("admin", "admin-pw")
                 .fixtureCredentials("admin", "admin-pw")
                 .aclUser("app", APP_PASSWORD)
-                .start();
+                .start());
+        this.kind = kind;
+        this.server = server();
     }
 
     static AclFault noperm() {
@@ -47,18 +47,8 @@ final class AclFault extends RedisFault {
     }
 
     @Override
-    public RedisServer server() {
-        return server;
-    }
-
-    @Override
     public String appUri() {
         return kind == Kind.NOAUTH ? server.uri() : server.uri("app", APP_PASSWORD);
-    }
-
-    @Override
-    public String errorReply() {
-        return kind.name();
     }
 
     @Override

@@ -13,28 +13,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class BusyScriptFault extends RedisFault {
 
-    private final RedisServer server = RedisServer.builder().set("busy-reply-threshold", "100").start();
+    private final RedisServer server;
     private CompletableFuture<String> script;
     /** BUSY replies counted before the script started, plus those the fixture's own probes got. */
     private long busyReplies;
 
-    BusyScriptFault() {
-        super("BUSY");
+    private BusyScriptFault(RedisServer server) {
+        super("BUSY", "BUSY", server);
+        this.server = server;
     }
 
-    @Override
-    public RedisServer server() {
-        return server;
-    }
-
-    @Override
-    public String appUri() {
-        return server.uri();
-    }
-
-    @Override
-    public String errorReply() {
-        return "BUSY";
+    static BusyScriptFault start() {
+        return new BusyScriptFault(RedisServer.builder().set("busy-reply-threshold", "100").start());
     }
 
     /** While the script runs Redis answers INFO with -BUSY too: the count is kept by hand then. */

@@ -2,7 +2,6 @@ package io.redissessions.testing.contract;
 
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisClusterGroup;
-import io.redissessions.testing.RedisServer;
 
 import java.time.Duration;
 
@@ -14,25 +13,20 @@ import java.time.Duration;
  */
 final class ClusterDownFault extends RedisFault {
 
-    private final RedisClusterGroup cluster = RedisClusterGroup.start(1);
+    private final RedisClusterGroup cluster;
 
-    ClusterDownFault() {
-        super("CLUSTERDOWN");
+    private ClusterDownFault(RedisClusterGroup cluster) {
+        super("CLUSTERDOWN", "CLUSTERDOWN", cluster.nodes().get(0));
+        this.cluster = cluster;
     }
 
-    @Override
-    public RedisServer server() {
-        return cluster.nodes().get(0);
+    static ClusterDownFault start() {
+        return new ClusterDownFault(RedisClusterGroup.start(1));
     }
 
     @Override
     public String appUri() {
         return cluster.uri();
-    }
-
-    @Override
-    public String errorReply() {
-        return "CLUSTERDOWN";
     }
 
     @Override

@@ -68,7 +68,8 @@ public abstract class FailureReplyContract extends ContractSupport {
 
         if (fault.errorReply() != null) {
             assertThat(fault.errorRepliesSoFar())
-                    .as("-%s replies Redis sent: the fault must be in place when the request comes", fault.errorReply())
+                    .as("-%s replies Redis sent: the fault must be in place when the request comes (it got %s)",
+                            fault.errorReply(), reply)
                     .isGreaterThan(errorsBefore);
         }
         SoftAssertions soft = new SoftAssertions();

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,25 +45,19 @@ public abstract class InvalidationAndExpiryContract extends ContractSupport {
 
     /** A double-clicked logout that reaches two nodes: both have loaded the session when both invalidate it. */
     @Test
-    void twoNodesInvalidatingOneSessionAtOnceDestroyItOnce() throws Exception {
+    void twoNodesInvalidatingOneSessionAtOnceDestroyItOnce() {
         ClusterUnderTest cluster = start(2);
         Browser browser = cluster.browser();
         String id = sessionWithUserAlice(browser, 0);
         browser.body(0, "/s?op=tracked&name=tracked&value=" + namespace);
 
-        CompletableFuture<Reply> onA = browser.getAsync(0, "/s?op=hold&gate=logout-a&name=user&then=invalidate");
-        CompletableFuture<Reply> onB = browser.getAsync(1, "/s?op=hold&gate=logout-b&name=user&then=invalidate");
-        Gate.awaitArrivals(cluster.node(0), "logout-a", 1);
-        Gate.awaitArrivals(cluster.node(1), "logout-b", 1);
-        Gate.release(cluster.node(0), "logout-a");
-        Gate.release(cluster.node(1), "logout-b");
-        Reply a = onA.get(60, TimeUnit.SECONDS);
-        Reply b = onB.get(60, TimeUnit.SECONDS);
+        List<Reply> logouts = Gate.holdTogether(browser, cluster.nodes(),
+                List.of("name=user&then=invalidate", "name=user&then=invalidate"));
 
         assertThat(browser.body(0, "/s?op=get&name=user")).isEqualTo("no-session");
         assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("no-session");
         cluster.awaitExpiryPasses(1);
-        assertThat(cluster.events().destroyed(id)).as("sessionDestroyed calls (the logouts answered %s and %s)", a, b)
+        assertThat(cluster.events().destroyed(id)).as("sessionDestroyed calls (the logouts answered %s)", logouts)
                 .hasSize(1);
         assertThat(cluster.events().unbound(namespace)).as("valueUnbound calls").hasSize(1);
     }

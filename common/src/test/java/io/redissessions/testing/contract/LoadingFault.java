@@ -1,29 +1,17 @@
 package io.redissessions.testing.contract;
 
-import io.redissessions.testing.RedisServer;
-
 /** {@code -LOADING}: Redis restarted and still loads its data set ({@link LoadingRedis}). */
 final class LoadingFault extends RedisFault {
 
-    private final LoadingRedis redis = LoadingRedis.start();
+    private final LoadingRedis redis;
 
-    LoadingFault() {
-        super("LOADING");
+    private LoadingFault(LoadingRedis redis) {
+        super("LOADING", "LOADING", redis.server());
+        this.redis = redis;
     }
 
-    @Override
-    public RedisServer server() {
-        return redis.server();
-    }
-
-    @Override
-    public String appUri() {
-        return redis.server().uri();
-    }
-
-    @Override
-    public String errorReply() {
-        return "LOADING";
+    static LoadingFault start() {
+        return new LoadingFault(LoadingRedis.start());
     }
 
     @Override

@@ -19,9 +19,17 @@ public abstract class RedisFault implements AutoCloseable {
     public enum Phase { LOAD, SAVE }
 
     private final String name;
+    private final String errorReply;
+    private final RedisServer server;
 
-    protected RedisFault(String name) {
+    /**
+     * @param errorReply what Redis answers, as INFO errorstats names it; null if it answers nothing
+     * @param server     the server the nodes talk to, stopped by {@link #close()}
+     */
+    protected RedisFault(String name, String errorReply, RedisServer server) {
         this.name = name;
+        this.errorReply = errorReply;
+        this.server = server;
     }
 
     /** One kind of fault: its name, the phases it can happen in, and how to bring it up. */
@@ -43,27 +51,33 @@ public abstract class RedisFault implements AutoCloseable {
                 new Kind("NOPERM", both, AclFault::noperm),
                 new Kind("WRONGPASS", both, AclFault::wrongpass),
                 new Kind("NOAUTH", both, AclFault::noauth),
-                new Kind("LOADING", both, LoadingFault::new),
+                new Kind("LOADING", both, LoadingFault::start),
                 new Kind("CLIENT PAUSE", both, UnresponsiveFault::clientPause),
                 new Kind("DEBUG SLEEP", both, UnresponsiveFault::debugSleep),
-                new Kind("BUSY", both, BusyScriptFault::new),
+                new Kind("BUSY", both, BusyScriptFault::start),
                 // a load is a read, which a replica serves: READONLY can only meet a save
                 new Kind("READONLY", EnumSet.of(Phase.SAVE), ReplicaFault::readonly),
                 new Kind("MASTERDOWN", both, ReplicaFault::masterdown),
-                new Kind("CLUSTERDOWN", both, ClusterDownFault::new));
+                new Kind("CLUSTERDOWN", both, ClusterDownFault::start));
     }
 
     /** The server the nodes talk to. */
-    public abstract RedisServer server();
+    public RedisServer server() {
+        return server;
+    }
 
-    /** The URI the nodes are configured with. */
-    public abstract String appUri();
+    /** The URI the nodes are configured with: the server's, without credentials. */
+    public String appUri() {
+        return server.uri();
+    }
 
     /**
      * The error reply Redis answers with, as INFO errorstats names it ({@code LOADING}); null if
      * it answers nothing (the call times out).
      */
-    public abstract String errorReply();
+    public String errorReply() {
+        return errorReply;
+    }
 
     /**
      * How many {@link #errorReply()} replies Redis has sent so far (INFO errorstats), the
@@ -92,7 +106,7 @@ public abstract class RedisFault implements AutoCloseable {
 
     @Override
     public void close() {
-        server().close();
+        server.close();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The nodes' Redis turned into a replica, as when a failover demotes the primary the nodes still
@@ -25,9 +26,9 @@ final class ReplicaFault extends RedisFault {
     private final RedisServer other;
 
     private ReplicaFault(String name, boolean masterDown) {
-        super(name);
+        super(name, name, RedisServer.builder().set("repl-diskless-sync-delay", "0").start());
         this.masterDown = masterDown;
-        this.server = RedisServer.builder().set("repl-diskless-sync-delay", "0").start();
+        this.server = server();
         this.other = RedisServer.builder().set("repl-diskless-sync-delay", "0")
                 .set("replicaof", "127.0.0.1 " + server.port()).start();
     }
@@ -41,26 +42,13 @@ final class ReplicaFault extends RedisFault {
     }
 
     @Override
-    public RedisServer server() {
-        return server;
-    }
-
-    @Override
-    public String appUri() {
-        return server.uri();
-    }
-
-    @Override
-    public String errorReply() {
-        return masterDown ? "MASTERDOWN" : "READONLY";
-    }
-
-    @Override
     public void apply(Phase phase) {
-        // the replica has every write so far
+        // the replica has every write so far: WAIT counts the replicas that acknowledged the
+        // writes of its own connection, so that connection writes first (a write after all others)
         Poll.until(Duration.ofSeconds(20), "the second server replicates the first",
                 () -> other.command("INFO", "replication").contains("master_link_status:up"));
-        String acked = server.command("WAIT", "1", "10000");
+        String acked = server.commands(List.of(new String[] {"INCR", "replica-fault-marker"},
+                new String[] {"WAIT", "1", "10000"})).get(1);
         if (!acked.equals(":1")) {
             throw new IllegalStateException("the replica did not acknowledge the writes: " + acked);
         }

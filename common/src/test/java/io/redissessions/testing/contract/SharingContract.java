@@ -60,6 +60,15 @@ public abstract class SharingContract extends ContractSupport {
     }
 
     @Test
+    void objectOfAWebappClassTravelsWithTheJavaCodecToo() {
+        ClusterUnderTest cluster = start(spec().withCodec("java"));
+        Browser browser = cluster.browser();
+        assertThat(browser.body(0, "/s?op=basket-add&value=apple")).isEqualTo("[apple]");
+        assertThat(browser.body(1, "/s?op=basket-add&value=pear")).isEqualTo("[apple, pear]");
+        assertThat(browser.body(0, "/s?op=basket")).isEqualTo("[apple, pear] loader=webapp");
+    }
+
+    @Test
     void counterIncrementedOnAlternatingNodesLosesNoIncrement() {
         Browser browser = start(2).browser();
         for (int i = 1; i <= 20; i++) {
@@ -68,21 +77,16 @@ public abstract class SharingContract extends ContractSupport {
     }
 
     @Test
-    void concurrentRequestsOnTwoNodesChangingDifferentAttributesBothSurvive() throws Exception {
+    void concurrentRequestsOnTwoNodesChangingDifferentAttributesBothSurvive() {
         ClusterUnderTest cluster = start(2);
         Browser browser = cluster.browser();
         browser.body(0, "/s?op=set&name=x&value=0");
         browser.body(1, "/s?op=set&name=y&value=0");
 
         // both requests load the session and wait; then both change one attribute each
-        CompletableFuture<Reply> onA = browser.getAsync(0, "/s?op=hold&gate=a&name=x&then=set&value=fromA");
-        CompletableFuture<Reply> onB = browser.getAsync(1, "/s?op=hold&gate=b&name=y&then=set&value=fromB");
-        Gate.awaitArrivals(cluster.node(0), "a", 1);
-        Gate.awaitArrivals(cluster.node(1), "b", 1);
-        Gate.release(cluster.node(0), "a");
-        Gate.release(cluster.node(1), "b");
-        assertThat(Browser.ok(onA.get(60, TimeUnit.SECONDS))).isEqualTo("ok");
-        assertThat(Browser.ok(onB.get(60, TimeUnit.SECONDS))).isEqualTo("ok");
+        List<Reply> replies = Gate.holdTogether(browser, cluster.nodes(),
+                List.of("name=x&then=set&value=fromA", "name=y&then=set&value=fromB"));
+        assertThat(replies).extracting(Browser::ok).containsExactly("ok", "ok");
 
         for (int k = 0; k < 2; k++) {
             assertThat(browser.body(k, "/s?op=get&name=x")).as("x on node " + k).isEqualTo("fromA");

@@ -29,9 +29,9 @@ final class UnresponsiveFault extends RedisFault {
     private Phase phase;
 
     private UnresponsiveFault(String name, boolean sleep) {
-        super(name);
+        super(name, null, RedisServer.builder().set("enable-debug-command", "local").start());
         this.sleep = sleep;
-        this.server = RedisServer.builder().set("enable-debug-command", "local").start();
+        this.server = server();
     }
 
     static UnresponsiveFault clientPause() {
@@ -40,21 +40,6 @@ final class UnresponsiveFault extends RedisFault {
 
     static UnresponsiveFault debugSleep() {
         return new UnresponsiveFault("DEBUG SLEEP", true);
-    }
-
-    @Override
-    public RedisServer server() {
-        return server;
-    }
-
-    @Override
-    public String appUri() {
-        return server.uri();
-    }
-
-    @Override
-    public String errorReply() {
-        return null;
     }
 
     @Override

@@ -3,15 +3,12 @@ package io.redissessions.it.jetty;
 import io.redissessions.testing.JavaSources;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.Browser;
 import io.redissessions.testing.web.TestWebapp;
 import io.redissessions.testing.web.WebNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,29 +107,22 @@ public final class JettyHomeNode implements WebNode, AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             pb.environment().putAll(environment);
             process = pb.start();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " exited: " + Files.readString(log()));
-                }
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/s?op=ping"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(200);
-            }
-            throw new IllegalStateException(name + " did not answer in time: " + Files.readString(log()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+        Poll.until(Duration.ofSeconds(90), name + " serves /app", () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited: " + logText()); // an Error: Poll does not retry it
+            }
+            return Browser.getWithSessionId(this, "/s?op=ping", null).status() == 200;
+        });
+    }
+
+    private String logText() {
+        try {
+            return Files.readString(log(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 

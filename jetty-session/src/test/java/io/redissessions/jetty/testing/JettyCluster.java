@@ -3,6 +3,7 @@ package io.redissessions.jetty.testing;
 import io.redissessions.testing.TestFiles;
 import io.redissessions.testing.contract.ClusterSpec;
 import io.redissessions.testing.contract.ClusterUnderTest;
+import io.redissessions.testing.contract.Concurrently;
 import io.redissessions.testing.contract.TestTime;
 import io.redissessions.testing.web.EventLog;
 import io.redissessions.testing.web.WebNode;
@@ -13,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The container contract's cluster on Jetty: embedded Jetty nodes (worker name = node name) with
@@ -99,17 +98,13 @@ public final class JettyCluster implements ClusterUnderTest {
         // TODO(expiryPasses): once StoreMetrics.expiryPasses is on main, leave the passes to the
         // HouseKeeper and wait until every node's count has grown by `passes`.
         for (int i = 0; i < passes; i++) {
-            List<CompletableFuture<Void>> round = new ArrayList<>();
+            List<Runnable> round = new ArrayList<>();
             for (JettyNode n : nodes) {
                 if (n.isRunning()) {
-                    round.add(CompletableFuture.runAsync(n::scavenge));
+                    round.add(n::scavenge);
                 }
             }
-            try {
-                CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("an expiry pass failed: " + e, e);
-            }
+            Concurrently.runAll(round, "an expiry pass of " + round.size() + " nodes");
         }
     }
 

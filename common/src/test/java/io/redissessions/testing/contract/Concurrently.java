@@ -1,0 +1,22 @@
+package io.redissessions.testing.contract;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Work that several nodes do at the same time, as nodes of a real cluster would. */
+public final class Concurrently {
+
+    private Concurrently() {
+    }
+
+    /** Runs every task on its own thread and returns when all are done (bounded: 60 s). */
+    public static void runAll(List<Runnable> tasks, String what) {
+        CompletableFuture<?>[] running = tasks.stream().map(CompletableFuture::runAsync).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(running).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(what + " failed: " + e, e);
+        }
+    }
+}
