@@ -1,6 +1,5 @@
 package io.redissessions.testing.contract;
 
-import io.redissessions.testing.ErrorStats;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.contract.RedisFault.Phase;
 import io.redissessions.testing.web.Browser;

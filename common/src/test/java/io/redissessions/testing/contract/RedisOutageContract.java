@@ -4,7 +4,6 @@ import io.redissessions.testing.ErrorStats;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
 import io.redissessions.testing.web.Browser;
-import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

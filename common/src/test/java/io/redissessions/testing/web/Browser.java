@@ -138,12 +138,13 @@ public final class Browser {
         return URI.create(node.baseUrl() + (path.startsWith("/") ? path : "/" + path));
     }
 
-    private static Reply send(HttpClient client, WebNode node, String path, HttpRequest.Builder request) {
+    private static Reply send(HttpClient client, WebNode node, String path, HttpRequest.Builder builder) {
+        HttpRequest request = builder.timeout(TIMEOUT).build();
         try {
-            HttpResponse<String> r = client.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(node.name(), path, r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
-            throw new IllegalStateException("GET " + path + " on " + node.name() + " failed: " + e, e);
+            throw new IllegalStateException(request.method() + " " + path + " on " + node.name() + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
