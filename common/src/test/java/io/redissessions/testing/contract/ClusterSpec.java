@@ -7,35 +7,23 @@ import java.util.Objects;
 /**
  * What a cluster under test is made of: how many nodes, the Redis they share and the store
  * settings every node gets (each with its usual name: failureMode, codec, allowedClasses,
- * signingKey, socketTimeoutMillis, connectTimeoutMillis). Immutable; the {@code with...} methods
- * return a changed copy.
+ * signingKey, socketTimeoutMillis, connectTimeoutMillis). Never changed once made: the
+ * {@code with...} methods return a changed copy.
  */
 public final class ClusterSpec {
 
-    private final int nodes;
-    private final String namePrefix;
-    private final String redisUri;
-    private final String namespace;
-    private final String failureMode;
-    private final String codec;
-    private final String allowedClasses;
-    private final String signingKey;
-    private final int socketTimeoutMillis;
-    private final int connectTimeoutMillis;
+    private int nodes = 2;
+    private String namePrefix = "";
+    private String redisUri;
+    private String namespace;
+    private String failureMode = "fail";
+    private String codec = "json";
+    private String allowedClasses = TestWebapp.ALLOWED_CLASSES;
+    private String signingKey;
+    private int socketTimeoutMillis = 2000;
+    private int connectTimeoutMillis = 2000;
 
-    private ClusterSpec(int nodes, String namePrefix, String redisUri, String namespace, String failureMode,
-                        String codec, String allowedClasses, String signingKey, int socketTimeoutMillis,
-                        int connectTimeoutMillis) {
-        this.nodes = nodes;
-        this.namePrefix = namePrefix;
-        this.redisUri = Objects.requireNonNull(redisUri, "redisUri");
-        this.namespace = Objects.requireNonNull(namespace, "namespace");
-        this.failureMode = failureMode;
-        this.codec = codec;
-        this.allowedClasses = allowedClasses;
-        this.signingKey = signingKey;
-        this.socketTimeoutMillis = socketTimeoutMillis;
-        this.connectTimeoutMillis = connectTimeoutMillis;
+    private ClusterSpec() {
     }
 
     /**
@@ -44,49 +32,76 @@ public final class ClusterSpec {
      * healthy Redis look slow).
      */
     public static ClusterSpec of(String redisUri, String namespace) {
-        return new ClusterSpec(2, "", redisUri, namespace, "fail", "json", TestWebapp.ALLOWED_CLASSES, null, 2000, 2000);
+        ClusterSpec s = new ClusterSpec();
+        s.redisUri = Objects.requireNonNull(redisUri, "redisUri");
+        s.namespace = Objects.requireNonNull(namespace, "namespace");
+        return s;
+    }
+
+    private ClusterSpec copy() {
+        ClusterSpec c = new ClusterSpec();
+        c.nodes = nodes;
+        c.namePrefix = namePrefix;
+        c.redisUri = redisUri;
+        c.namespace = namespace;
+        c.failureMode = failureMode;
+        c.codec = codec;
+        c.allowedClasses = allowedClasses;
+        c.signingKey = signingKey;
+        c.socketTimeoutMillis = socketTimeoutMillis;
+        c.connectTimeoutMillis = connectTimeoutMillis;
+        return c;
     }
 
     public ClusterSpec withNodes(int n) {
-        return new ClusterSpec(n, namePrefix, redisUri, namespace, failureMode, codec, allowedClasses, signingKey,
-                socketTimeoutMillis, connectTimeoutMillis);
+        ClusterSpec c = copy();
+        c.nodes = n;
+        return c;
     }
 
     /** Node names are this prefix and a letter ("a", "b", ...): distinct prefixes for clusters that run at once. */
     public ClusterSpec withNamePrefix(String prefix) {
-        return new ClusterSpec(nodes, prefix, redisUri, namespace, failureMode, codec, allowedClasses, signingKey,
-                socketTimeoutMillis, connectTimeoutMillis);
+        ClusterSpec c = copy();
+        c.namePrefix = prefix;
+        return c;
     }
 
     public ClusterSpec withRedisUri(String uri) {
-        return new ClusterSpec(nodes, namePrefix, uri, namespace, failureMode, codec, allowedClasses, signingKey,
-                socketTimeoutMillis, connectTimeoutMillis);
+        ClusterSpec c = copy();
+        c.redisUri = Objects.requireNonNull(uri, "uri");
+        return c;
     }
 
     public ClusterSpec withFailureMode(String mode) {
-        return new ClusterSpec(nodes, namePrefix, redisUri, namespace, mode, codec, allowedClasses, signingKey,
-                socketTimeoutMillis, connectTimeoutMillis);
+        ClusterSpec c = copy();
+        c.failureMode = mode;
+        return c;
     }
 
-    public ClusterSpec withCodec(String c) {
-        return new ClusterSpec(nodes, namePrefix, redisUri, namespace, failureMode, c, allowedClasses, signingKey,
-                socketTimeoutMillis, connectTimeoutMillis);
+    public ClusterSpec withCodec(String name) {
+        ClusterSpec c = copy();
+        c.codec = name;
+        return c;
     }
 
     public ClusterSpec withAllowedClasses(String classes) {
-        return new ClusterSpec(nodes, namePrefix, redisUri, namespace, failureMode, codec, classes, signingKey,
-                socketTimeoutMillis, connectTimeoutMillis);
+        ClusterSpec c = copy();
+        c.allowedClasses = classes;
+        return c;
     }
 
     public ClusterSpec withSigningKey(String key) {
-        return new ClusterSpec(nodes, namePrefix, redisUri, namespace, failureMode, codec, allowedClasses, key,
-                socketTimeoutMillis, connectTimeoutMillis);
+        ClusterSpec c = copy();
+        c.signingKey = key;
+        return c;
     }
 
     /** Socket and connect timeout of the nodes' Redis connections. */
     public ClusterSpec withTimeoutMillis(int millis) {
-        return new ClusterSpec(nodes, namePrefix, redisUri, namespace, failureMode, codec, allowedClasses, signingKey,
-                millis, millis);
+        ClusterSpec c = copy();
+        c.socketTimeoutMillis = millis;
+        c.connectTimeoutMillis = millis;
+        return c;
     }
 
     public int nodes() { return nodes; }

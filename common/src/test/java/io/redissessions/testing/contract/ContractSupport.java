@@ -18,7 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What every part of the container contract shares: a real Redis per test class, a fresh
  * namespace per test, and the clusters and servers a test starts, closed after it. A container
- * runs the contract by extending each part with one method, {@link #container()}.
+ * runs the contract by extending each part with one method, {@link #container()}
+ * ({@code TomcatSharingContractTest}, {@code JettySharingContractTest}, ...).
+ *
+ * <p>To add a case: a {@code @Test} method in the part it belongs to, written against
+ * {@link ClusterUnderTest} (start nodes with {@link #start}, drive them with a
+ * {@link io.redissessions.testing.web.Browser}, read the listeners' calls from
+ * {@link ClusterUnderTest#events()}, wait for {@link ClusterUnderTest#awaitExpiryPasses}
+ * rather than for time); it then runs on both containers. A request the webapp cannot make yet is
+ * a new {@code op} in its SessionServlet (a test-jar resource, see
+ * {@link io.redissessions.testing.web.TestWebapp}); a new way for Redis to fail is a
+ * {@link RedisFault} and one line in {@link RedisFault#all()}. A new part is an abstract class
+ * extending this one, plus a five-line subclass in each adapter's tests.
  */
 public abstract class ContractSupport {
 

@@ -2,15 +2,13 @@ package io.redissessions.it.tomcat;
 
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
 import io.redissessions.testing.web.TestWebapp;
 import io.redissessions.testing.web.WebNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,22 +131,13 @@ public final class TomcatNode implements WebNode, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
             Poll.until(Duration.ofSeconds(90), "Tomcat " + name + " serves /app", () -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("Tomcat " + name + " exited: " + logs());
+                    throw new AssertionError("Tomcat " + name + " exited: " + logs()); // an Error: Poll does not retry it
                 }
-                try {
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/s?op=ping"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                    return r.statusCode() == 200 && r.body().equals("pong");
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+                Reply r = Browser.getWithSessionId(this, "/s?op=ping", null);
+                return r.status() == 200 && r.body().equals("pong");
             });
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + "\n" + logs(), e);
