@@ -2,6 +2,7 @@ package io.redissessions.tomcat;
 
 import io.redissessions.core.store.SessionState;
 import io.redissessions.testing.Poll;
+import io.redissessions.testing.contract.Gate;
 import io.redissessions.testing.web.Browser;
 import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.Test;
@@ -84,22 +85,27 @@ class SameNodeConcurrencyTest extends NodesTestBase {
     }
 
     /**
-     * The first request's save waits in Redis (writes paused) while the second request of the
-     * session arrives. The second must share the first's object (it then waits for that save to
-     * finish before it touches the session) rather than load a copy from Redis that misses the
-     * first's change. The test goes on when either happened: a request thread waits for a
-     * session's lock (shared), or both saves wait in Redis (two copies).
+     * The first request's save waits in Redis (writes paused once it has loaded its session) while
+     * the second request of the session arrives. The second must share the first's object (it
+     * then waits for that save to finish before it touches the session) rather than load a copy
+     * from Redis that misses the first's change. The test goes on when either happened: a request
+     * thread waits for a session's lock (shared), or both wait in Redis (two copies: the second's
+     * load is a script, which a write pause holds back too).
      */
     @Test
     void requestArrivingWhileTheLastOneSavesSharesItsObject() throws Exception {
         TomcatNode a = startNode("a");
         String id = Browser.of(a).body("/s?op=set&name=user&value=alice");
         incr(a, id); // n = 1; the scripts are loaded on the server by now
+        String gate = "saving-" + namespace;
 
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        redis.command("CLIENT", "PAUSE", "30000", "WRITE");
         try {
-            CompletableFuture<Reply> first = CompletableFuture.supplyAsync(() -> incr(a, id), threads);
+            CompletableFuture<Reply> first = CompletableFuture.supplyAsync(
+                    () -> Browser.getWithSessionId(a, "/s?op=hold&gate=" + gate + "&name=n&then=incr", id), threads);
+            Gate.awaitArrivals(a, gate, 1); // the first request has loaded the session
+            redis.command("CLIENT", "PAUSE", "30000", "WRITE");
+            Gate.release(a, gate);
             Poll.until(Duration.ofSeconds(20), "the first request's save waits in Redis",
                     () -> blockedClients() == 1);
             CompletableFuture<Reply> second = CompletableFuture.supplyAsync(() -> incr(a, id), threads);
