@@ -174,9 +174,29 @@ public class RedisSessionCache extends AbstractSessionCache {
         return super.newSession(id, time, maxInactiveMs);
     }
 
-    /** Writes every change, in-place ones included, before the response leaves. */
+    /**
+     * Writes every change, in-place ones included, when the response is committed; nothing when
+     * {@link SaveBeforeResponse} has just saved the session for this response.
+     */
     @Override
     public void commit(ManagedSession session) throws Exception {
+        if (SaveBeforeResponse.isSavingOnThisThread(session)) {
+            return;
+        }
+        try {
+            save(session);
+        } catch (SessionStoreException e) {
+            notSaved(session, e);
+        }
+    }
+
+    /**
+     * Writes every change of a request's session now (see {@link SaveBeforeResponse}).
+     *
+     * @throws SessionStoreException when Redis cannot take it and the request must get the failure
+     *         answer (failureMode=fail, or this node overloaded)
+     */
+    void save(ManagedSession session) throws Exception {
         if (session == null || session instanceof UnavailableSession) {
             return;
         }
@@ -184,8 +204,6 @@ public class RedisSessionCache extends AbstractSessionCache {
             if (session.isValid()) {
                 getSessionDataStore().store(session.getId(), session.getSessionData());
             }
-        } catch (SessionStoreException e) {
-            notSaved(session, e);
         }
     }
 

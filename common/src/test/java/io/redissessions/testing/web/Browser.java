@@ -74,6 +74,13 @@ public final class Browser {
         return getAsync(nodes.get(k), path);
     }
 
+    /** HEAD on the next node in turn. */
+    public Reply head(String path) {
+        WebNode node = nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size()));
+        return send(client, node, path, HttpRequest.newBuilder(uri(node, path)).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()));
+    }
+
     public Reply post(WebNode node, String path, String form) {
         return send(client, node, path, HttpRequest.newBuilder(uri(node, path))
                 .header("Content-Type", "application/x-www-form-urlencoded")

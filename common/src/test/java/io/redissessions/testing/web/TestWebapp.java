@@ -41,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *                                  acts, then (with after) waits at gate G2 until released
  * gate-arrivals&amp;gate=G&amp;count=K     waits until K requests arrived at G ("arrived", or 504)
  * gate-release&amp;gate=G              releases G
+ * any op ...&amp;pad=N                 N spaces after the answer (more than the container's response
+ *                                  buffer: the response is committed while the servlet writes)
  * </pre>
  * The FORM login variant adds {@code /login}, {@code /login-error} and {@code /protected/*}
  * (role {@code user}). The listener logs {@code created}, {@code destroyed} and {@code unbound}

@@ -39,6 +39,10 @@ public class SessionServlet extends HttpServlet {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        String pad = req.getParameter("pad");
+        if (pad != null) {
+            out += " ".repeat(Integer.parseInt(pad)); // larger than the response buffer: committed while written
+        }
         resp.getWriter().write(out);
     }
 
