@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real jetty-home distribution from Maven Central with the redis-sessions overlay, two server
  * processes with distinct worker names, a browser that alternates between them (a non-sticky
  * balancer). The webapp is the tests' one ({@link TestWebapp}). Before it asserts "exactly once",
- * a test waits until both HouseKeepers have completed scavenges, never for a time.
+ * a test waits until the stores of both nodes have completed expiry passes (each logs one DEBUG
+ * line per pass, counted as its {@code expiryPasses}), never for a time.
  */
 class JettyHomeDistributionIT {
 
@@ -69,7 +70,7 @@ class JettyHomeDistributionIT {
         return new EventLog(nodes.stream().map(JettyHomeDistributionIT::events).toList());
     }
 
-    /** Waits until every node's HouseKeeper has completed a scavenge that began after this call. */
+    /** Waits until every node has completed an expiry pass (a scavenge) that began after this call. */
     private static void awaitScavengesOfEveryNode() {
         nodes.forEach(n -> n.awaitScavenges(1));
     }

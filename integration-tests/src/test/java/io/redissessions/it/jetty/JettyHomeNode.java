@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * One jetty-home node as a user sets it up: a fresh $JETTY_BASE, the redis-sessions overlay
  * unpacked into it, {@code start.jar --add-modules=...}, settings in start.d/*.ini, an exploded
  * webapp in webapps/, then {@code java -jar start.jar} as a process of its own, stopped by its PID.
- * Jetty's HouseKeeper logs each scavenge it starts (DEBUG), which {@link #awaitScavenges} counts.
+ * The store logs each expiry pass it completes (DEBUG, one line per scavenge of the webapp's
+ * context), which {@link #awaitScavenges} counts.
  * Public for the mixed Tomcat-and-Jetty test ({@code io.redissessions.it.mixed}).
  */
 public final class JettyHomeNode implements WebNode, AutoCloseable {
@@ -35,8 +36,9 @@ public final class JettyHomeNode implements WebNode, AutoCloseable {
     private final int port;
     private Process process;
 
-    /** Logs "&lt;worker&gt; scavenging sessions" at DEBUG each time a scavenge starts. */
-    private static final String HOUSEKEEPER_LOGGER = "org.eclipse.jetty.session.HouseKeeper";
+    /** The store's logger: at DEBUG it logs "expiry pass completed for namespace ..." once per pass. */
+    private static final String STORE_LOGGER = "io.redissessions.jetty.RedisSessionDataStore";
+    private static final String PASS_COMPLETED = "expiry pass completed for namespace";
 
     private JettyHomeNode(String name, Path home, Path base, int port) {
         this.name = name;
@@ -99,7 +101,7 @@ public final class JettyHomeNode implements WebNode, AutoCloseable {
     /** Starts the server process and waits until the webapp answers. */
     public void start(Map<String, String> environment) {
         try {
-            List<String> cmd = List.of(javaBin(), "-D" + HOUSEKEEPER_LOGGER + ".LEVEL=DEBUG",
+            List<String> cmd = List.of(javaBin(), "-D" + STORE_LOGGER + ".LEVEL=DEBUG",
                     "-jar", home.resolve("start.jar").toString(),
                     "jetty.home=" + home, "jetty.base=" + base,
                     "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
@@ -172,23 +174,26 @@ public final class JettyHomeNode implements WebNode, AutoCloseable {
         return TestWebapp.build(dir, List.of(JavaSources.locationOf(jakarta.servlet.http.HttpServlet.class)), false);
     }
 
-    /** Scavenges this node's HouseKeeper has started so far, counted in its log. */
-    public long scavengesStarted() {
+    /** Expiry passes this node's store has completed so far (its {@code expiryPasses}), counted in its log. */
+    public long expiryPassesCompleted() {
         try (Stream<String> lines = Files.lines(log(), StandardCharsets.ISO_8859_1)) {
-            return lines.filter(l -> l.contains(name + " scavenging sessions")).count();
+            return lines.filter(l -> l.contains(PASS_COMPLETED)).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * Returns once this node's HouseKeeper has completed {@code passes} scavenges that began after
-     * the call: its scavenges run one after another, so that is {@code passes + 1} more starts.
+     * Returns once this node has completed {@code passes} scavenges that began after the call. The
+     * store counts (and logs) a pass when its claims are made, and Jetty destroys what it claimed
+     * right after, before its next scavenge (the HouseKeeper runs them one after another): the
+     * first pass counted after the call may have begun before it, and the last one is complete
+     * once the next one is counted. So that is {@code passes + 2} more.
      */
     public void awaitScavenges(int passes) {
-        // TODO(expiryPasses): once the store exposes StoreMetrics.expiryPasses, read that instead of the log
-        long target = scavengesStarted() + passes + 1;
-        Poll.until(Duration.ofSeconds(60), passes + " more scavenges of " + name, () -> scavengesStarted() >= target);
+        long target = expiryPassesCompleted() + passes + 2;
+        Poll.until(Duration.ofSeconds(60), passes + " more expiry passes of " + name,
+                () -> expiryPassesCompleted() >= target);
     }
 
     @Override
