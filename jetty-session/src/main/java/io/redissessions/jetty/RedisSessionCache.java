@@ -207,13 +207,24 @@ public class RedisSessionCache extends AbstractSessionCache {
         }
     }
 
-    /** Saves what changed after the commit and forgets the session once no request here uses it. */
+    /**
+     * Saves what changed after the commit and forgets the session once no request here uses it;
+     * a request that was answered 503 because its save failed is released without another save.
+     */
     @Override
     public void release(ManagedSession session) throws Exception {
         if (session == null || session instanceof UnavailableSession) {
             return;
         }
         try {
+            if (SaveBeforeResponse.answeredFailureOnThisThread(session)) {
+                try (AutoLock ignored = session.lock()) {
+                    if (!session.isInvalidOrInvalidating()) {
+                        session.release();
+                    }
+                }
+                return; // (the finally below forgets it)
+            }
             super.release(session);
         } catch (SessionStoreException e) {
             notSaved(session, e);

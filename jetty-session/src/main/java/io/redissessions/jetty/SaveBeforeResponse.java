@@ -34,8 +34,12 @@ import java.nio.charset.StandardCharsets;
  * unavailable with {@code failureMode=fail}, or this node out of pooled connections), it sends a
  * 503 with {@code Retry-After} instead of the application's response, whose content then goes
  * nowhere. Jetty's own commit that follows has nothing left to do for that session
- * ({@link #isSavingOnThisThread}). What the request changes after the response was committed is
- * saved when it completes, as before; a failure then can only be logged.
+ * ({@link #isSavingOnThisThread}), and when Jetty completes a request answered so, its session is
+ * released without another save ({@link #answeredFailureOnThisThread}): the client was told that
+ * the request failed, so its change must not reach Redis later (other requests of the session
+ * that still run on this node save what the shared object holds when they end). What a request
+ * changes after its response was committed is saved when it completes, as before; a failure then
+ * can only be logged.
  *
  * <p>{@link RedisSessionCacheFactory} installs it into every session handler that is a
  * {@link Handler.Singleton} (ee10, ee11 and core); elsewhere the behaviour stays Jetty's.
@@ -47,6 +51,8 @@ final class SaveBeforeResponse extends Handler.Wrapper {
             .getBytes(StandardCharsets.UTF_8);
     /** The session a stream of this thread saved just now, while Jetty's commit of it runs. */
     private static final ThreadLocal<ManagedSession> SAVED = new ThreadLocal<>();
+    /** The session whose save a stream of this thread answered with 503, while Jetty completes the request. */
+    private static final ThreadLocal<ManagedSession> ANSWERED_FAILURE = new ThreadLocal<>();
 
     private final SessionManager manager;
 
@@ -78,6 +84,15 @@ final class SaveBeforeResponse extends Handler.Wrapper {
         return session != null && SAVED.get() == session;
     }
 
+    /**
+     * Whether the request that Jetty completes on this thread now was answered 503 because
+     * {@code session} could not be saved: what it changed must not be saved after the fact (the
+     * client was told the request failed).
+     */
+    static boolean answeredFailureOnThisThread(ManagedSession session) {
+        return session != null && ANSWERED_FAILURE.get() == session;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         request.addHttpStreamWrapper(stream -> new Stream(stream, request));
@@ -86,8 +101,8 @@ final class SaveBeforeResponse extends Handler.Wrapper {
 
     private final class Stream extends HttpStream.Wrapper {
         private final Request request;
-        /** The failure answer went out whole: what the application still writes goes nowhere. */
-        private boolean answeredFailure;
+        /** The session whose save failed, once the failure answer went out: what the application still writes goes nowhere. */
+        private ManagedSession answeredFailure;
 
         Stream(HttpStream wrapped, Request request) {
             super(wrapped);
@@ -97,7 +112,7 @@ final class SaveBeforeResponse extends Handler.Wrapper {
         @Override
         public void send(MetaData.Request metaRequest, MetaData.Response metaResponse, boolean last, ByteBuffer content,
                          Callback callback) {
-            if (answeredFailure) {
+            if (answeredFailure != null) {
                 callback.succeeded();
                 return;
             }
@@ -112,13 +127,37 @@ final class SaveBeforeResponse extends Handler.Wrapper {
                 if (failure == null) {
                     super.send(metaRequest, metaResponse, last, content, callback);
                 } else {
-                    answeredFailure = true;
+                    answeredFailure = session;
                     LOG.debug("redis-sessions: session {} could not be saved; answering 503 instead of {}: {}",
                             session.getId(), metaResponse.getStatus(), failure.getMessage());
                     sendFailureAnswer(metaRequest, metaResponse, callback);
                 }
             } finally {
                 SAVED.remove();
+            }
+        }
+
+        /** The request completes (Jetty releases its session in there). */
+        @Override
+        public void succeeded() {
+            completing(super::succeeded);
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            completing(() -> super.failed(x));
+        }
+
+        private void completing(Runnable complete) {
+            if (answeredFailure == null) {
+                complete.run();
+                return;
+            }
+            ANSWERED_FAILURE.set(answeredFailure);
+            try {
+                complete.run();
+            } finally {
+                ANSWERED_FAILURE.remove();
             }
         }
 
