@@ -102,7 +102,7 @@ final class SaveBeforeResponse extends Handler.Wrapper {
     private final class Stream extends HttpStream.Wrapper {
         private final Request request;
         /** The session whose save failed, once the failure answer went out: what the application still writes goes nowhere. */
-        private ManagedSession answeredFailure;
+        private volatile ManagedSession answeredFailure;
 
         Stream(HttpStream wrapped, Request request) {
             super(wrapped);
