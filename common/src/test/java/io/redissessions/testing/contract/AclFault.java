@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * fixture itself authenticates as an admin user, the nodes as user {@code app} (or, for NOAUTH,
  * as the default user without a password).
  * <ul>
- *   <li>NOPERM: {@code ACL SETUSER app -evalsha -eval}: the user may no longer run the store's
- *       scripts (a load is the load script, a save the save script); its rights change under its
- *       open connections.</li>
+ *   <li>NOPERM: {@code ACL SETUSER app -evalsha -eval -evalsha_ro -eval_ro}: the user may no
+ *       longer run the store's scripts (a load is the load script, run read-only or not, a save
+ *       the save script); its rights change under its open connections.</li>
  *   <li>NOPERM inside a script: {@code -hgetall} (load) or {@code -hset} (save): the scripts run,
  *       but a command they call is refused, which Redis answers {@code -ERR The user executing the
  *       script can't run this command}. The proof that a request met it is Redis's own count of
@@ -88,7 +88,7 @@ final class AclFault extends RedisFault {
     public void apply(Phase phase) {
         this.phase = phase;
         switch (kind) {
-            case NOPERM -> ok(server.command("ACL", "SETUSER", "app", "-evalsha", "-eval"));
+            case NOPERM -> ok(server.command("ACL", "SETUSER", "app", "-evalsha", "-eval", "-evalsha_ro", "-eval_ro"));
             case NOPERM_IN_SCRIPT -> ok(server.command("ACL", "SETUSER", "app", "-" + refusedInScript()));
             case WRONGPASS -> {
                 ok(server.command("ACL", "SETUSER", "app", "resetpass", ">changed-pw"));
@@ -106,7 +106,7 @@ final class AclFault extends RedisFault {
     public void lift() {
         switch (kind) {
             case NOPERM, NOPERM_IN_SCRIPT -> ok(server.command("ACL", "SETUSER", "app", "+hgetall", "+hset", "+evalsha",
-                    "+eval"));
+                    "+eval", "+evalsha_ro", "+eval_ro"));
             case WRONGPASS -> ok(server.command("ACL", "SETUSER", "app", "resetpass", ">" + APP_PASSWORD));
             case NOAUTH -> ok(server.command("ACL", "SETUSER", "default", "nopass"));
             default -> throw new IllegalStateException(kind.name());
