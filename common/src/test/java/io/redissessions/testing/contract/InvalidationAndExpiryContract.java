@@ -158,7 +158,7 @@ public abstract class InvalidationAndExpiryContract extends ContractSupport {
     void expiredSessionsAreDestroyedOnceAcrossNodes() {
         ClusterUnderTest cluster = start(3);
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 6; i++) {
             Browser browser = cluster.browser();
             ids.add(browser.body(i % 3, "/s?op=setMaxInactive&value=" + SHORT_SECONDS));
             browser.body("/s?op=tracked&name=tracked&value=" + namespace + "-" + i);
