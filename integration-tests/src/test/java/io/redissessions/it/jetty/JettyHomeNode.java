@@ -1,18 +1,20 @@
 package io.redissessions.it.jetty;
 
+import io.redissessions.testing.JavaSources;
+import io.redissessions.testing.Poll;
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.TestWebapp;
+import io.redissessions.testing.web.WebNode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +24,21 @@ import java.util.stream.Stream;
  * One jetty-home node as a user sets it up: a fresh $JETTY_BASE, the redis-sessions overlay
  * unpacked into it, {@code start.jar --add-modules=...}, settings in start.d/*.ini, an exploded
  * webapp in webapps/, then {@code java -jar start.jar} as a process of its own, stopped by its PID.
+ * The store logs each expiry pass it completes (DEBUG, one line per scavenge of the webapp's
+ * context), which {@link #awaitScavenges} counts.
  * Public for the mixed Tomcat-and-Jetty test ({@code io.redissessions.it.mixed}).
  */
-public final class JettyHomeNode implements AutoCloseable {
+public final class JettyHomeNode implements WebNode, AutoCloseable {
 
     private final String name;
     private final Path home;
     private final Path base;
     private final int port;
     private Process process;
+
+    /** The store's logger: at DEBUG it logs "expiry pass completed for namespace ..." once per pass. */
+    private static final String STORE_LOGGER = "io.redissessions.jetty.RedisSessionDataStore";
+    private static final String PASS_COMPLETED = "expiry pass completed for namespace";
 
     private JettyHomeNode(String name, Path home, Path base, int port) {
         this.name = name;
@@ -39,49 +47,19 @@ public final class JettyHomeNode implements AutoCloseable {
         this.port = port;
     }
 
-    /** A webapp to deploy: an exploded directory, its context name, and its environment (null: the default). */
-    public record Webapp(String context, Path dir, String environment) {
-    }
-
-    /**
-     * How a node is set up: the modules to add, the webapps, the redis-sessions settings
-     * ({@code jetty.session.redis.<name>}), Jetty's session settings, and files of the base
-     * (relative path to content, e.g. a module of the test's own).
-     */
-    public record Setup(List<String> modules, List<Webapp> webapps, Map<String, String> redisSettings,
-                        Map<String, String> sessionSettings, Map<String, String> baseFiles) {
-    }
-
-    /** Creates the base: overlay, modules, ini settings, webapp at /app (ee10). */
+    /** Creates the base: overlay, modules, ini settings, webapp. */
     public static JettyHomeNode create(String name, Path home, Path overlay, Path workDir, Path webapp, int port,
                                 Map<String, String> redisSettings, Map<String, String> sessionSettings) {
-        return create(name, home, overlay, workDir, port, new Setup(List.of("http", "ee10-deploy", "session-store-redis"),
-                List.of(new Webapp("app", webapp, null)), redisSettings, sessionSettings, Map.of()));
-    }
-
-    /** Creates the base: overlay, base files, modules, ini settings, webapps. */
-    public static JettyHomeNode create(String name, Path home, Path overlay, Path workDir, int port, Setup setup) {
         try {
             Path base = workDir.resolve("base-" + name);
-            deleteRecursively(base);
+            TestFiles.deleteRecursively(base);
             Files.createDirectories(base);
-            copyRecursively(overlay, base);
-            for (Map.Entry<String, String> f : setup.baseFiles().entrySet()) {
-                Path target = base.resolve(f.getKey());
-                Files.createDirectories(target.getParent());
-                Files.writeString(target, f.getValue());
-            }
+            TestFiles.copyTree(overlay, base);
             JettyHomeNode node = new JettyHomeNode(name, home, base, port);
-            node.startJar(List.of("--add-modules=" + String.join(",", setup.modules())), Duration.ofSeconds(60));
-            append(base.resolve("start.d/session-store-redis.ini"), setup.redisSettings(), "jetty.session.redis.");
-            append(base.resolve("start.d/sessions.ini"), setup.sessionSettings(), "");
-            for (Webapp w : setup.webapps()) {
-                copyRecursively(w.dir(), base.resolve("webapps").resolve(w.context()));
-                if (w.environment() != null) {
-                    Files.writeString(base.resolve("webapps").resolve(w.context() + ".properties"),
-                            "environment=" + w.environment() + "\n");
-                }
-            }
+            node.startJar(List.of("--add-modules=http,ee10-deploy,session-store-redis"), Duration.ofSeconds(60));
+            append(base.resolve("start.d/session-store-redis.ini"), redisSettings, "jetty.session.redis.");
+            append(base.resolve("start.d/sessions.ini"), sessionSettings, "");
+            TestFiles.copyTree(webapp, base.resolve("webapps/app"));
             return node;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -123,39 +101,34 @@ public final class JettyHomeNode implements AutoCloseable {
     /** Starts the server process and waits until the webapp answers. */
     public void start(Map<String, String> environment) {
         try {
-            List<String> cmd = List.of(javaBin(), "-jar", home.resolve("start.jar").toString(),
+            List<String> cmd = List.of(javaBin(), "-D" + STORE_LOGGER + ".LEVEL=DEBUG",
+                    "-jar", home.resolve("start.jar").toString(),
                     "jetty.home=" + home, "jetty.base=" + base,
                     "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             pb.environment().putAll(environment);
             process = pb.start();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " exited: " + Files.readString(log()));
-                }
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUri() + "/s?op=none"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(200);
-            }
-            throw new IllegalStateException(name + " did not answer in time: " + Files.readString(log()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+        Poll.until(Duration.ofSeconds(90), name + " serves /app", () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited: " + logText()); // an Error: Poll does not retry it
+            }
+            return Browser.getWithSessionId(this, "/s?op=ping", null).status() == 200;
+        });
+    }
+
+    private String logText() {
+        try {
+            return Files.readString(log(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -168,13 +141,9 @@ public final class JettyHomeNode implements AutoCloseable {
         return base.resolve("jetty.log");
     }
 
-    public String baseUri() {
-        return uri("app");
-    }
-
-    /** The URI of a webapp of this node, e.g. {@code http://127.0.0.1:8080/app9}. */
-    public String uri(String context) {
-        return "http://127.0.0.1:" + port + "/" + context;
+    @Override
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port + "/app";
     }
 
     /** Stops the process by its PID: SIGTERM, then SIGKILL after 20 s. */
@@ -197,6 +166,36 @@ public final class JettyHomeNode implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * The test webapp ({@link TestWebapp}) compiled against the servlet API of the test class path
+     * (jakarta.servlet-api 6.0, what jetty-home's ee10 provides), in {@code dir}.
+     */
+    public static Path webapp(Path dir) {
+        return TestWebapp.build(dir, List.of(JavaSources.locationOf(jakarta.servlet.http.HttpServlet.class)), false);
+    }
+
+    /** Expiry passes this node's store has completed so far (its {@code expiryPasses}), counted in its log. */
+    public long expiryPassesCompleted() {
+        try (Stream<String> lines = Files.lines(log(), StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(PASS_COMPLETED)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Returns once this node has completed {@code passes} scavenges that began after the call. The
+     * store counts (and logs) a pass when its claims are made, and Jetty destroys what it claimed
+     * right after, before its next scavenge (the HouseKeeper runs them one after another): the
+     * first pass counted after the call may have begun before it, and the last one is complete
+     * once the next one is counted. So that is {@code passes + 2} more.
+     */
+    public void awaitScavenges(int passes) {
+        long target = expiryPassesCompleted() + passes + 2;
+        Poll.until(Duration.ofSeconds(60), passes + " more expiry passes of " + name,
+                () -> expiryPassesCompleted() >= target);
+    }
+
     @Override
     public String toString() {
         return name;
@@ -204,30 +203,5 @@ public final class JettyHomeNode implements AutoCloseable {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    public static void copyRecursively(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    public static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -3,54 +3,69 @@ package io.redissessions.jetty.testing;
 import io.redissessions.jetty.RedisSessionCacheFactory;
 import io.redissessions.jetty.RedisSessionDataStore;
 import io.redissessions.jetty.RedisSessionDataStoreFactory;
-import io.redissessions.jetty.RedisSessionIdManager;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import io.redissessions.testing.JavaSources;
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.TestWebapp;
+import io.redissessions.testing.web.WebNode;
+import jakarta.servlet.http.HttpServlet;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.HouseKeeper;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import javax.tools.ToolProvider;
 
 /**
  * One embedded Jetty node (ee10) of a cluster, as a user sets it up: the Redis store factory and
- * the Redis session cache factory as server beans, a webapp at {@code /app} with its own class
- * loader that alone sees {@code WebappToken}.
+ * the Redis session cache factory as server beans, a worker name, and the test webapp
+ * ({@link TestWebapp}, compiled against Jetty's servlet API) deployed at {@code /app} by a
+ * {@link WebAppContext} with its own class loader. Jetty's HouseKeeper scavenges only when the
+ * test asks ({@link #scavenge()}) unless {@link Builder#scavengeIntervalSec} says otherwise.
  */
-public final class JettyNode implements AutoCloseable {
-
-    private static volatile Path webappClasses;
+public final class JettyNode implements WebNode, AutoCloseable {
 
     private final String name;
     private final Server server;
-    private final ServletContextHandler context;
+    private final WebAppContext context;
     private final ServerConnector connector;
+    private final CountingHouseKeeper houseKeeper;
+    /** A webapp directory the node made for itself and deletes when it closes, else null. */
+    private final Path ownWebapp;
 
-    private JettyNode(String name, Server server, ServletContextHandler context, ServerConnector connector) {
+    private JettyNode(String name, Server server, WebAppContext context, ServerConnector connector,
+                      CountingHouseKeeper houseKeeper, Path ownWebapp) {
         this.name = name;
+        this.ownWebapp = ownWebapp;
         this.server = server;
         this.context = context;
         this.connector = connector;
+        this.houseKeeper = houseKeeper;
     }
 
     public static Builder builder(String name, String redisUri) {
         return new Builder(name, redisUri);
     }
 
+    /** The test webapp in {@code dir}, compiled against the servlet API Jetty runs with. */
+    public static Path webapp(Path dir) {
+        return TestWebapp.build(dir, List.of(JavaSources.locationOf(HttpServlet.class)), false);
+    }
+
+    @Override
     public String name() {
         return name;
     }
 
-    public String baseUri() {
+    @Override
+    public String baseUrl() {
         return "http://127.0.0.1:" + connector.getLocalPort() + "/app";
     }
 
@@ -58,13 +73,26 @@ public final class JettyNode implements AutoCloseable {
         return server;
     }
 
-    public RedisSessionDataStore store() {
-        return (RedisSessionDataStore) context.getSessionHandler().getSessionCache().getSessionDataStore();
+    public SessionHandler sessionHandler() {
+        return context.getSessionHandler();
     }
 
-    /** One scavenge of this node, as its HouseKeeper would run it. */
+    public RedisSessionDataStore store() {
+        return (RedisSessionDataStore) sessionHandler().getSessionCache().getSessionDataStore();
+    }
+
+    /** One scavenge of this node (an expiry pass), run now on this thread, as its HouseKeeper would run it. */
     public void scavenge() {
-        context.getSessionHandler().scavenge();
+        sessionHandler().scavenge();
+    }
+
+    /** Scavenges the HouseKeeper has completed since the node started. */
+    public long houseKeeperPasses() {
+        return houseKeeper.completed.get();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
     }
 
     public void stop() {
@@ -78,6 +106,7 @@ public final class JettyNode implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        TestFiles.deleteRecursively(ownWebapp);
     }
 
     @Override
@@ -85,56 +114,45 @@ public final class JettyNode implements AutoCloseable {
         return name;
     }
 
-    /** Source of a class that only the webapp class loaders see (each node has its own loader). */
-    private static final String WEBAPP_TOKEN = """
-            public class WebappToken implements java.io.Serializable {
-                private static final long serialVersionUID = 1L;
-                private int value;
-                public int getValue() { return value; }
-                public void setValue(int value) { this.value = value; }
-                @Override public boolean equals(Object o) { return o instanceof WebappToken t && t.value == value; }
-                @Override public int hashCode() { return value; }
-            }
-            """;
+    /** Jetty's HouseKeeper, counting the scavenges it completes: what a test waits for. */
+    private static final class CountingHouseKeeper extends HouseKeeper {
+        final AtomicLong completed = new AtomicLong();
 
-    /** A directory holding WebappToken.class, compiled here so that the test's class loader cannot see it. */
-    private static synchronized Path webappClasses() {
-        if (webappClasses == null) {
-            try {
-                Path dir = Files.createTempDirectory("webapp-classes");
-                Path source = dir.resolve("WebappToken.java");
-                Files.writeString(source, WEBAPP_TOKEN);
-                int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(), source.toString());
-                if (rc != 0) {
-                    throw new IllegalStateException("cannot compile WebappToken");
-                }
-                Files.delete(source);
-                webappClasses = dir;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        @Override
+        public void scavenge() {
+            super.scavenge();
+            completed.incrementAndGet();
         }
-        return webappClasses;
     }
 
     public static final class Builder {
         private final String name;
         private final RedisSessionDataStoreFactory store = new RedisSessionDataStoreFactory();
+        private Path webapp;
+        private Path eventsFile;
         private int scavengeIntervalSec;
         private int maxInactiveSeconds = 1800;
-        private DestroyLog destroyLog;
         private boolean redisCache = true;
         private boolean jmx;
-        private boolean jettyIdManager;
-        private Consumer<ServletContextHandler> contextSetup = c -> { };
 
         private Builder(String name, String redisUri) {
             this.name = name;
             store.setUri(redisUri);
-            store.setAllowedClasses("WebappToken");
-            store.setSocketTimeoutMillis(500);
-            store.setConnectTimeoutMillis(500);
-            store.setPoolMaxWaitMillis(500);
+            store.setAllowedClasses(TestWebapp.ALLOWED_CLASSES);
+            store.setSocketTimeoutMillis(2000);
+            store.setConnectTimeoutMillis(2000);
+        }
+
+        /** The webapp directory to deploy (see {@link JettyNode#webapp}); by default the node makes its own. */
+        public Builder webapp(Path dir) {
+            this.webapp = dir;
+            return this;
+        }
+
+        /** Where the webapp's listeners log their events. */
+        public Builder eventsFile(Path file) {
+            this.eventsFile = file;
+            return this;
         }
 
         /** Seconds between scavenges by Jetty's HouseKeeper; 0 (default): only when the test calls {@link #scavenge}. */
@@ -145,11 +163,6 @@ public final class JettyNode implements AutoCloseable {
 
         public Builder maxInactiveSeconds(int seconds) {
             this.maxInactiveSeconds = seconds;
-            return this;
-        }
-
-        public Builder destroyLog(DestroyLog log) {
-            this.destroyLog = log;
             return this;
         }
 
@@ -164,18 +177,6 @@ public final class JettyNode implements AutoCloseable {
             return this;
         }
 
-        /** More set-up of the webapp's context (security, servlets), before the server starts. */
-        public Builder context(Consumer<ServletContextHandler> customizer) {
-            this.contextSetup = this.contextSetup.andThen(customizer);
-            return this;
-        }
-
-        /** Use Jetty's own DefaultSessionIdManager instead of RedisSessionIdManager. */
-        public Builder jettyIdManager() {
-            this.jettyIdManager = true;
-            return this;
-        }
-
         /** Use Jetty's default session cache instead of the Redis one. */
         public Builder jettyDefaultCache() {
             this.redisCache = false;
@@ -183,17 +184,21 @@ public final class JettyNode implements AutoCloseable {
         }
 
         public JettyNode start() {
+            Path ownWebapp = null;
             try {
+                if (webapp == null) {
+                    ownWebapp = JettyNode.webapp(Files.createTempDirectory("jetty-webapp"));
+                    webapp = ownWebapp;
+                }
                 Server server = new Server();
                 ServerConnector connector = new ServerConnector(server);
                 connector.setHost("127.0.0.1");
                 connector.setPort(0);
                 server.addConnector(connector);
 
-                DefaultSessionIdManager ids = jettyIdManager ? new DefaultSessionIdManager(server)
-                        : new RedisSessionIdManager(server);
+                DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
                 ids.setWorkerName(name);
-                HouseKeeper houseKeeper = new HouseKeeper();
+                CountingHouseKeeper houseKeeper = new CountingHouseKeeper();
                 houseKeeper.setIntervalSec(scavengeIntervalSec);
                 ids.setSessionHouseKeeper(houseKeeper);
                 server.addBean(ids, true);
@@ -205,19 +210,19 @@ public final class JettyNode implements AutoCloseable {
                     server.addBean(new RedisSessionCacheFactory());
                 }
 
-                ServletContextHandler context = new ServletContextHandler("/app", ServletContextHandler.SESSIONS);
-                context.setClassLoader(new URLClassLoader(new URL[]{webappClasses().toUri().toURL()},
-                        JettyNode.class.getClassLoader()));
-                context.addServlet(SessionServlet.class, "/s");
-                context.getSessionHandler().setMaxInactiveInterval(maxInactiveSeconds);
-                if (destroyLog != null) {
-                    context.addEventListener(destroyLog.listenerFor(name));
+                WebAppContext context = new WebAppContext(webapp.toString(), "/app");
+                context.setInitParameter(TestWebapp.NODE_NAME, name);
+                if (eventsFile != null) {
+                    context.setInitParameter(TestWebapp.EVENTS_FILE, eventsFile.toString());
                 }
-                contextSetup.accept(context);
+                context.setThrowUnavailableOnStartupException(true);
                 server.setHandler(context);
                 server.start();
-                return new JettyNode(name, server, context, connector);
+                // after the start: the webapp's descriptors (webdefault: 30 minutes) set it while it starts
+                context.getSessionHandler().setMaxInactiveInterval(maxInactiveSeconds);
+                return new JettyNode(name, server, context, connector, houseKeeper, ownWebapp);
             } catch (Exception e) {
+                TestFiles.deleteRecursively(ownWebapp);
                 throw new IllegalStateException("cannot start node " + name, e);
             }
         }

@@ -1,0 +1,31 @@
+package io.redissessions.testing.web;
+
+import java.net.HttpCookie;
+import java.net.http.HttpHeaders;
+import java.util.Optional;
+
+/** One HTTP answer: status, body, headers, and which node gave it. */
+public record Reply(String node, String request, int status, String body, HttpHeaders headers) {
+
+    /** The session id this answer sets as cookie, if it sets one. */
+    public Optional<String> sessionCookie() {
+        return headers.allValues("Set-Cookie").stream().flatMap(h -> HttpCookie.parse(h).stream())
+                .filter(c -> c.getName().equals(Browser.SESSION_COOKIE)).map(HttpCookie::getValue).findFirst();
+    }
+
+    /**
+     * True if the answer hands out another session than {@code sessionId} (any session if that is
+     * null). The same session with another node's suffix (Jetty sets its own worker name) is not
+     * another session.
+     */
+    public boolean handsOutAnotherSessionThan(String sessionId) {
+        return sessionCookie().filter(c -> !c.isEmpty())
+                .filter(c -> sessionId == null || !Browser.clusterId(c).equals(Browser.clusterId(sessionId)))
+                .isPresent();
+    }
+
+    @Override
+    public String toString() {
+        return node + " " + request + " -> " + status + " " + body;
+    }
+}
