@@ -5,6 +5,7 @@ import io.redissessions.core.Settings;
 import io.redissessions.core.SettingsView;
 import io.redissessions.testing.SettingSamples;
 import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.TestWebapp;
 import org.apache.catalina.LifecycleState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class ContextXmlSettingsTest extends NodesTestBase {
         attributes.forEach((name, value) -> xml.append("\n      ").append(name).append("=\"")
                 .append(value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;")).append('"'));
         xml.append("/>\n</Context>\n");
-        Path docBase = TomcatNode.webapp(Files.createTempDirectory("webapp-settings"), false);
+        Path docBase = TomcatNode.webapp(Files.createTempDirectory("webapp-settings"), TestWebapp.Login.NONE);
         docBases.add(docBase);
         Files.createDirectories(docBase.resolve("META-INF"));
         Files.writeString(docBase.resolve("META-INF/context.xml"), xml);

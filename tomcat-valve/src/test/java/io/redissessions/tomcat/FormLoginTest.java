@@ -2,6 +2,7 @@ package io.redissessions.tomcat;
 
 import io.redissessions.testing.web.Browser;
 import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.TestWebapp;
 import org.junit.jupiter.api.Test;
 
 
@@ -23,7 +24,7 @@ class FormLoginTest extends NodesTestBase {
         String idBeforeLogin = browser.sessionId().orElseThrow();
         assertSavedBeforeTheResponse(a, idBeforeLogin);
 
-        Reply login = browser.post(b, "/j_security_check", "j_username=alice&j_password=secret");
+        Reply login = browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm());
         assertThat(login.status()).isEqualTo(303);
         assertThat(login.headers().firstValue("Location")).hasValueSatisfying(
                 l -> assertThat(l).endsWith("/app/protected/page?item=42"));
@@ -31,7 +32,7 @@ class FormLoginTest extends NodesTestBase {
 
         Reply page = browser.get(c, "/protected/page?item=42");
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).isEqualTo("PROTECTED /protected/page user=alice method=GET query=item=42 field=null node=c");
+        assertThat(page.body()).isEqualTo("PROTECTED /protected/page user=alice method=GET query=item=42 field=null node=c admin=false auth=FORM");
 
         // the principal stays with the session on every node
         assertThat(browser.body(a, "/s?op=user")).isEqualTo("alice true");
@@ -51,7 +52,7 @@ class FormLoginTest extends NodesTestBase {
         String loginPageId = browser.sessionId().orElseThrow();
         assertThat(loginPageId).isNotEqualTo(before); // Tomcat changes the id before the login page
         assertSavedBeforeTheResponse(a, loginPageId);
-        assertThat(browser.post(b, "/j_security_check", "j_username=alice&j_password=secret").status())
+        assertThat(browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm()).status())
                 .isEqualTo(303);
 
         assertThat(browser.body(c, "/protected/page")).startsWith("PROTECTED /protected/page user=alice");
@@ -77,12 +78,12 @@ class FormLoginTest extends NodesTestBase {
 
         Reply loginPage = browser.post(a, "/protected/form", "field=value%201");
         assertThat(loginPage.body()).isEqualTo("LOGIN-PAGE");
-        Reply login = browser.post(b, "/j_security_check", "j_username=alice&j_password=secret");
+        Reply login = browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm());
         assertThat(login.status()).isEqualTo(303);
 
         Reply replay = browser.get(c, "/protected/form");
         assertThat(replay.status()).isEqualTo(200);
-        assertThat(replay.body()).isEqualTo("PROTECTED /protected/form user=alice method=POST query=null field=value 1 node=c");
+        assertThat(replay.body()).isEqualTo("PROTECTED /protected/form user=alice method=POST query=null field=value 1 node=c admin=false auth=FORM");
     }
 
     @Test

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * One embedded Tomcat node with the test webapp ({@link TestWebapp}, compiled against Tomcat's
- * servlet API, in WEB-INF/classes: only the webapp's loader sees its classes) at {@code /app}, a
- * user alice/secret with role "user", and a {@link RedisSessionManager} configured like a user
+ * servlet API, in WEB-INF/classes: only the webapp's loader sees its classes) at {@code /app}, the
+ * users of {@link TestWebapp#USERS}, and a {@link RedisSessionManager} configured like a user
  * would (plus the test's clock). Tomcat's background thread is off: tests run the manager's
  * background work themselves ({@link #backgroundProcess()}).
  */
@@ -41,7 +41,7 @@ final class TomcatNode implements WebNode, AutoCloseable {
         this.name = b.name;
         this.baseDir = Files.createTempDirectory("tomcat-" + b.name);
         this.ownDocBase = b.docBase == null;
-        this.docBase = b.docBase != null ? b.docBase : webapp(baseDir.resolve("webapp"), b.formLogin);
+        this.docBase = b.docBase != null ? b.docBase : webapp(baseDir.resolve("webapp"), b.login);
 
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -52,8 +52,10 @@ final class TomcatNode implements WebNode, AutoCloseable {
             tomcat.getEngine().setJvmRoute(b.jvmRoute);
         }
         tomcat.setAddDefaultWebXmlToWebapp(false);
-        tomcat.addUser("alice", "secret");
-        tomcat.addRole("alice", "user");
+        for (TestWebapp.User user : TestWebapp.USERS) {
+            tomcat.addUser(user.name(), user.password());
+            user.roles().forEach(role -> tomcat.addRole(user.name(), role));
+        }
 
         ContextConfig config = new ContextConfig();
         config.setDefaultWebXml(tomcat.noDefaultWebXmlPath());
@@ -88,8 +90,8 @@ final class TomcatNode implements WebNode, AutoCloseable {
     }
 
     /** The test webapp in a new directory, compiled against the servlet API Tomcat runs with. */
-    static Path webapp(Path dir, boolean formLogin) {
-        return TestWebapp.build(dir, List.of(JavaSources.locationOf(HttpServlet.class)), formLogin);
+    static Path webapp(Path dir, TestWebapp.Login login) {
+        return TestWebapp.build(dir, List.of(JavaSources.locationOf(HttpServlet.class)), login);
     }
 
     static Builder builder(String name, String redisUri, String namespace) {
@@ -152,7 +154,7 @@ final class TomcatNode implements WebNode, AutoCloseable {
         private final String redisUri;
         private final String namespace;
         private Clock clock;
-        private boolean formLogin;
+        private TestWebapp.Login login = TestWebapp.Login.NONE;
         private boolean useManager = true;
         private Path docBase;
         private Path eventsFile;
@@ -173,7 +175,12 @@ final class TomcatNode implements WebNode, AutoCloseable {
 
         /** The webapp's FORM login variant (login page, protected pages). */
         Builder formLogin() {
-            this.formLogin = true;
+            return login(TestWebapp.Login.FORM);
+        }
+
+        /** A login variant of the webapp (protected pages; FORM or BASIC). */
+        Builder login(TestWebapp.Login login) {
+            this.login = login;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.TestWebapp;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +18,7 @@ class UndecodableDataTest extends NodesTestBase {
         TomcatNode a = started(node("a").formLogin().start());
         Browser browser = Browser.of(a);
         browser.get("/protected/page");
-        browser.post(a, "/j_security_check", "j_username=alice&j_password=secret");
+        browser.post(a, "/j_security_check", TestWebapp.ALICE.loginForm());
         String id = browser.sessionId().orElseThrow();
         assertThat(browser.body("/s?op=user")).isEqualTo("alice true");
         browser.body("/s?op=set&name=user&value=alice");

@@ -2,6 +2,7 @@ package io.redissessions.tomcat;
 
 import io.redissessions.testing.TestFiles;
 import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.TestWebapp;
 import org.apache.catalina.Authenticator;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Valve;
@@ -33,7 +34,8 @@ class ValvePlacementTest extends NodesTestBase {
 
     /** The test webapp (with or without FORM login) with this META-INF/context.xml. */
     private Path webappWithContextXml(String contextXml, boolean formLogin) throws IOException {
-        Path docBase = TomcatNode.webapp(Files.createTempDirectory("webapp-context-xml"), formLogin);
+        Path docBase = TomcatNode.webapp(Files.createTempDirectory("webapp-context-xml"),
+                formLogin ? TestWebapp.Login.FORM : TestWebapp.Login.NONE);
         docBases.add(docBase);
         Files.createDirectories(docBase.resolve("META-INF"));
         Files.writeString(docBase.resolve("META-INF/context.xml"), contextXml);
@@ -67,7 +69,7 @@ class ValvePlacementTest extends NodesTestBase {
         browser.body("/s?op=set&name=user&value=alice");
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
         assertThat(browser.get(a, "/protected/page").body()).isEqualTo("LOGIN-PAGE");
-        assertThat(browser.post(b, "/j_security_check", "j_username=alice&j_password=secret").status())
+        assertThat(browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm()).status())
                 .isEqualTo(303);
         assertThat(browser.body(a, "/protected/page")).startsWith("PROTECTED /protected/page user=alice");
     }

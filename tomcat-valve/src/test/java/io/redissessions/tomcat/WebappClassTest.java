@@ -31,8 +31,8 @@ class WebappClassTest extends NodesTestBase {
 
     @Test
     void attributeWhoseClassIsGoneFromTheWebappIsAbsentNotAnError() throws IOException {
-        oldVersion = TomcatNode.webapp(Files.createTempDirectory("webapp-old"), false);
-        newVersion = TomcatNode.webapp(Files.createTempDirectory("webapp-new"), false);
+        oldVersion = TomcatNode.webapp(Files.createTempDirectory("webapp-old"), TestWebapp.Login.NONE);
+        newVersion = TomcatNode.webapp(Files.createTempDirectory("webapp-new"), TestWebapp.Login.NONE);
         Files.delete(newVersion.resolve("WEB-INF/classes/" + TestWebapp.BASKET.replace('.', '/') + ".class"));
         TomcatNode old = started(node("old").docBase(oldVersion).start());
         TomcatNode upgraded = started(node("upgraded").docBase(newVersion).start());

@@ -5,14 +5,19 @@ import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.HttpCookie;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * turn ({@link #get(String)}), or to a node of the test's choice ({@link #get(int, String)}: the
  * browser pinned to that node). Redirects are not followed, so that each hop can go to a node of
  * the test's choice. Paths are relative to a node's {@link WebNode#baseUrl()}, e.g.
- * {@code /s?op=get&name=user}. Thread-safe: concurrent requests share the jar.
+ * {@code /s?op=get&name=user}. Headers set with {@link #header} (a balancer's {@code Host}, BASIC
+ * credentials) go with every request of this browser. Thread-safe: concurrent requests share the
+ * jar.
  */
 public final class Browser {
 
@@ -33,6 +40,7 @@ public final class Browser {
     private final HttpClient client;
     private final List<? extends WebNode> nodes;
     private final AtomicInteger next = new AtomicInteger();
+    private final Map<String, String> headers = new ConcurrentHashMap<>();
 
     public Browser(List<? extends WebNode> nodes) {
         this.nodes = List.copyOf(nodes);
@@ -48,6 +56,34 @@ public final class Browser {
         return nodes;
     }
 
+    /**
+     * Sends {@code name: value} with every request of this browser from now on. {@code Host} needs
+     * the system property {@code jdk.httpclient.allowRestrictedHeaders=host}.
+     */
+    public Browser header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** Sends HTTP BASIC credentials with every request of this browser from now on. */
+    public Browser basic(TestWebapp.User user) {
+        return header("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString((user.name() + ":" + user.password()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A form body: {@code form("a", "x y", "b", "z")} is {@code a=x+y&b=z}. */
+    public static String form(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            body.append(body.isEmpty() ? "" : "&").append(URLEncoder.encode(namesAndValues[i], StandardCharsets.UTF_8))
+                    .append('=').append(URLEncoder.encode(namesAndValues[i + 1], StandardCharsets.UTF_8));
+        }
+        return body.toString();
+    }
+
     /** GET on the next node in turn. */
     public Reply get(String path) {
         return get(nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size())), path);
@@ -59,7 +95,7 @@ public final class Browser {
     }
 
     public Reply get(WebNode node, String path) {
-        return send(client, node, path, HttpRequest.newBuilder(uri(node, path)).GET());
+        return send(client, node, path, request(node, path).GET());
     }
 
     /**
@@ -77,12 +113,16 @@ public final class Browser {
     /** HEAD on the next node in turn. */
     public Reply head(String path) {
         WebNode node = nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size()));
-        return send(client, node, path, HttpRequest.newBuilder(uri(node, path)).method("HEAD",
-                HttpRequest.BodyPublishers.noBody()));
+        return send(client, node, path, request(node, path).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** A POST of a form ({@link #form}) on the next node in turn. */
+    public Reply post(String path, String form) {
+        return post(nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size())), path, form);
     }
 
     public Reply post(WebNode node, String path, String form) {
-        return send(client, node, path, HttpRequest.newBuilder(uri(node, path))
+        return send(client, node, path, request(node, path)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
@@ -143,6 +183,12 @@ public final class Browser {
 
     public void forgetCookies() {
         cookies.getCookieStore().removeAll();
+    }
+
+    private HttpRequest.Builder request(WebNode node, String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(node, path));
+        headers.forEach(b::header);
+        return b;
     }
 
     private static URI uri(WebNode node, String path) {

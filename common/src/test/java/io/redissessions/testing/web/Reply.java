@@ -1,6 +1,7 @@
 package io.redissessions.testing.web;
 
 import java.net.HttpCookie;
+import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.util.Optional;
 
@@ -24,8 +25,28 @@ public record Reply(String node, String request, int status, String body, HttpHe
                 .isPresent();
     }
 
+    /** The Location header (a redirect's target), or null. */
+    public String location() {
+        return headers.firstValue("Location").orElse(null);
+    }
+
+    /**
+     * The path of the redirect target without path parameters, e.g. {@code /app/login} for
+     * {@code http://host/app/login;jsessionid=...?x}; null if this is no redirect.
+     */
+    public String redirectPath() {
+        String location = location();
+        if (location == null) {
+            return null;
+        }
+        String path = URI.create(location).getRawPath();
+        int semicolon = path.indexOf(';');
+        return semicolon < 0 ? path : path.substring(0, semicolon);
+    }
+
     @Override
     public String toString() {
-        return node + " " + request + " -> " + status + " " + body;
+        String to = location();
+        return node + " " + request + " -> " + status + (to == null ? "" : " (to " + to + ")") + " " + body;
     }
 }
