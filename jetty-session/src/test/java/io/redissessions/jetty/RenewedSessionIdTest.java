@@ -49,6 +49,7 @@ class RenewedSessionIdTest {
         client.body(a, "/s?op=set&name=user&value=alice");
         client.body(a, "/s?op=append&name=cart&value=apple");
         String oldId = client.clusterId();
+        a.awaitRequestsCompleted();
         String newId = "renewed" + Long.toHexString(System.nanoTime());
 
         sessions(a).renewSessionId(oldId, oldId + ".nodeA", newId, newId + ".nodeA");
