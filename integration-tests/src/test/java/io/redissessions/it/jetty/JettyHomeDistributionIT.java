@@ -6,9 +6,13 @@ import io.redissessions.testing.TestFiles;
 import io.redissessions.testing.web.Browser;
 import io.redissessions.testing.web.EventLog;
 import io.redissessions.testing.web.TestWebapp;
+import io.redissessions.testing.web.TestWebapp.Login;
+import io.redissessions.testing.web.WebNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,9 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The real jetty-home distribution from Maven Central with the redis-sessions overlay, two server
  * processes with distinct worker names, a browser that alternates between them (a non-sticky
- * balancer). The webapp is the tests' one ({@link TestWebapp}). Before it asserts "exactly once",
- * a test waits until the stores of both nodes have completed expiry passes (each logs one DEBUG
- * line per pass, counted as its {@code expiryPasses}), never for a time.
+ * balancer). Each node serves the tests' one webapp ({@link TestWebapp}) in every environment, with
+ * FORM login: {@code /app} (ee10), {@code /app11} (ee11), {@code /app9} (ee9), {@code /app8} (ee8,
+ * javax.servlet), and {@code /basic} (ee10 with BASIC login). Before it asserts "exactly once", a
+ * test waits until the stores of both nodes have completed expiry passes (each logs one DEBUG line
+ * per pass, counted as its {@code expiryPasses}), never for a time.
  */
 class JettyHomeDistributionIT {
 
@@ -39,18 +45,30 @@ class JettyHomeDistributionIT {
     @BeforeAll
     static void startCluster() {
         redis = RedisServer.startStandalone();
-        Path webapp = JettyHomeNode.webapp(WORK.resolve("webapp"));
-        for (String name : List.of("nodeA", "nodeB")) {
-            JettyHomeNode node = JettyHomeNode.create(name, HOME, OVERLAY, WORK, webapp, RedisServer.freePort(),
-                    Map.of("uri", redis.uri(), "allowedClasses", TestWebapp.ALLOWED_CLASSES,
-                            "socketTimeoutMillis", "1500", "touchIntervalFraction", "0.2"),
-                    Map.of("jetty.sessionIdManager.workerName", name, "jetty.sessionScavengeInterval.seconds", "1"));
-            nodes.add(node);
+        List<JettyHomeNode.Webapp> webapps = new ArrayList<>();
+        webapps.add(webapp("app", "ee10", Login.FORM));
+        webapps.add(webapp("basic", "ee10", Login.BASIC));
+        for (String env : List.of("ee11", "ee9", "ee8")) {
+            webapps.add(webapp("app" + env.substring(2), env, Login.FORM));
         }
-        for (JettyHomeNode node : nodes) {
-            node.start(Map.of("REDIS_SESSIONS_TEST_EVENTS", events(node).toString(),
-                    "REDIS_SESSIONS_TEST_NODE", node.name()));
-        }
+        // both bases set up at once: each is a start.jar run of its own
+        nodes.addAll(List.of("nodeA", "nodeB").parallelStream().map(name -> JettyHomeNode.create(name, HOME, OVERLAY,
+                WORK, RedisServer.freePort(), new JettyHomeNode.Setup(
+                        List.of("http", "ee10-deploy", "ee11-deploy", "ee9-deploy", "ee8-deploy", "session-store-redis",
+                                JettyHomeNode.REALM_MODULE),
+                        webapps,
+                        Map.of("uri", redis.uri(), "allowedClasses", TestWebapp.ALLOWED_CLASSES,
+                                "socketTimeoutMillis", "1500", "touchIntervalFraction", "0.2"),
+                        Map.of("jetty.sessionIdManager.workerName", name, "jetty.sessionScavengeInterval.seconds", "1"),
+                        JettyHomeNode.realmModule()))).toList());
+        nodes.parallelStream().forEach(node -> node.start(Map.of("REDIS_SESSIONS_TEST_EVENTS", events(node).toString(),
+                "REDIS_SESSIONS_TEST_NODE", node.name())));
+    }
+
+    /** The webapp at {@code /<context>} for {@code environment}; its environment file unless ee10 (the default). */
+    private static JettyHomeNode.Webapp webapp(String context, String environment, Login login) {
+        Path dir = JettyHomeNode.webapp(WORK.resolve("webapp-" + context), HOME, environment, login);
+        return new JettyHomeNode.Webapp(context, dir, environment.equals("ee10") ? null : environment);
     }
 
     @AfterAll
@@ -59,7 +77,9 @@ class JettyHomeDistributionIT {
         if (redis != null) {
             redis.close();
         }
-        TestFiles.deleteRecursively(WORK.resolve("webapp"));
+        for (String context : List.of("app", "basic", "app11", "app9", "app8")) {
+            TestFiles.deleteRecursively(WORK.resolve("webapp-" + context));
+        }
     }
 
     private static Path events(JettyHomeNode node) {
@@ -70,9 +90,9 @@ class JettyHomeDistributionIT {
         return new EventLog(nodes.stream().map(JettyHomeDistributionIT::events).toList());
     }
 
-    /** Waits until every node has completed an expiry pass (a scavenge) that began after this call. */
+    /** Waits until every node has completed an expiry pass (a scavenge) of /app that began after this call. */
     private static void awaitScavengesOfEveryNode() {
-        nodes.forEach(n -> n.awaitScavenges(1));
+        nodes.forEach(n -> n.awaitScavenges("app", 1));
     }
 
     @Test
@@ -147,5 +167,52 @@ class JettyHomeDistributionIT {
         String log = Files.readString(nodes.get(0).log());
         assertThat(log).contains("keeps its sessions in Redis", "nodeId=nodeA", "socketTimeoutMillis=1500",
                 "touchIntervalFraction=0.2").doesNotContain("Exception");
+    }
+
+    // ------------------------------------------------------------------ container login
+
+    @Test
+    void formLoginBegunOnOneNodeCompletesOnTheOtherWithANewIdAndNoPasswordInRedis() {
+        Browser browser = LoginScenarios.formLoginTravels(nodes, redis, "app");
+        LoginScenarios.logoutIsSeenOnBoth(browser, "app");
+    }
+
+    @Test
+    void postToAProtectedPageSurvivesTheLoginOnTheOtherNode() {
+        LoginScenarios.postSurvivesTheLogin(nodes, "app", true);
+    }
+
+    @Test
+    void roleProtectedPageIsRefusedToAUserWithoutTheRoleAndAllowedToOneWithIt() {
+        LoginScenarios.rolesTravel(nodes, redis, "app");
+    }
+
+    @Test
+    void basicLoginIsAcceptedByBothNodes() {
+        Browser browser = LoginScenarios.browser(nodes, "basic");
+        assertThat(browser.get(0, "/protected/page").status()).isEqualTo(401);
+        browser.basic(TestWebapp.BOB);
+        for (WebNode node : browser.nodes()) {
+            assertThat(browser.body(node, "/admin/page")).startsWith("PROTECTED /admin/page user=bob method=GET ")
+                    .endsWith(" admin=true auth=BASIC");
+        }
+    }
+
+    /** One focused scenario per further environment: FORM login with a POST kept through it, logout. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ee11, app11, true", "ee9, app9, false", "ee8, app8, false"})
+    void formLoginAndTheInterruptedPostTravelInEnvironment(String environment, String context, boolean core) {
+        LoginScenarios.postSurvivesTheLogin(nodes, context, core);
+        Browser browser = LoginScenarios.formLoginTravels(nodes, redis, context);
+        LoginScenarios.logoutIsSeenOnBoth(browser, context);
+    }
+
+    // ------------------------------------------------------------------ concurrent requests of one session
+
+    @Test
+    void concurrentRequestsOfOneSessionOnBothNodesLoseNothing() throws Exception {
+        SameSessionLoad.Result r = SameSessionLoad.run(nodes, 6, 2, 25);
+        assertThat(r.failuresByStatus()).as(r.toString()).isEmpty();
+        assertThat(r.lost()).as(r.toString()).isZero();
     }
 }

@@ -105,7 +105,7 @@ abstract class TomcatDistributionTestBase {
     void formLoginWithTheLoginPageTheLoginAndTheProtectedPageOnDifferentNodes() {
         Browser browser = Browser.of(n1, n2);
         assertThat(browser.body(n1, "/protected/page")).isEqualTo("LOGIN-PAGE");
-        Reply login = browser.post(n2, "/j_security_check", "j_username=alice&j_password=secret");
+        Reply login = browser.post(n2, "/j_security_check", TestWebapp.ALICE.loginForm());
         assertThat(login.status()).as(login.body()).isEqualTo(303);
         assertThat(browser.body(n1, "/protected/page")).startsWith("PROTECTED /protected/page user=alice ").endsWith(" node=n1");
         assertThat(browser.body(n2, "/protected/page")).startsWith("PROTECTED /protected/page user=alice ").endsWith(" node=n2");

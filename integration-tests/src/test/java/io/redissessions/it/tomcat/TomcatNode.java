@@ -42,7 +42,8 @@ public final class TomcatNode implements WebNode, AutoCloseable {
     /**
      * Creates CATALINA_BASE {@code work/name}: conf copied from the distribution, ports and
      * jvmRoute set in server.xml, {@code managerLine} and the Valve line added to conf/context.xml,
-     * a user alice/secret with role "user", the -all jar in lib/ and {@code webapp} as webapps/app.
+     * the users of {@link TestWebapp#USERS} in tomcat-users.xml, the -all jar in lib/ and
+     * {@code webapp} as webapps/app.
      */
     public static TomcatNode install(String name, Path home, Path work, Path allJar, Path webapp, String managerLine) {
         try {
@@ -74,13 +75,18 @@ public final class TomcatNode implements WebNode, AutoCloseable {
                     "    <Valve className=\"io.redissessions.tomcat.RedisSessionValve\"/>\n    " + managerLine
                             + "\n</Context>"));
 
+            StringBuilder users = new StringBuilder();
+            for (TestWebapp.User user : TestWebapp.USERS) {
+                users.append("  <user username=\"").append(user.name()).append("\" password=\"").append(user.password())
+                        .append("\" roles=\"").append(String.join(",", user.roles())).append("\"/>\n");
+            }
             Files.writeString(base.resolve("conf/tomcat-users.xml"), """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <tomcat-users xmlns="http://tomcat.apache.org/xml" version="1.0">
                       <role rolename="user"/>
-                      <user username="alice" password="secret" roles="user"/>
-                    </tomcat-users>
-                    """);
+                      <role rolename="admin"/>
+                    %s</tomcat-users>
+                    """.formatted(users));
             return new TomcatNode(name, home, base, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -92,7 +98,7 @@ public final class TomcatNode implements WebNode, AutoCloseable {
      * own servlet-api.jar, in {@code dir}.
      */
     public static Path webapp(Path tomcatHome, Path dir) {
-        return TestWebapp.build(dir, List.of(tomcatHome.resolve("lib/servlet-api.jar")), true);
+        return TestWebapp.build(dir, List.of(tomcatHome.resolve("lib/servlet-api.jar")), TestWebapp.Login.FORM);
     }
 
     @Override
