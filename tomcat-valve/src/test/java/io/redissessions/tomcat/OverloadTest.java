@@ -1,6 +1,7 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.testing.Poll;
+import io.redissessions.testing.contract.Concurrently;
 import io.redissessions.testing.web.Browser;
 import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class OverloadTest extends NodesTestBase {
         CompletableFuture<Reply> holding;
         Reply r;
         try {
-            holding = CompletableFuture.supplyAsync(() -> Browser.getWithSessionId(a, "/s?op=set&name=n&value=changed", busy));
+            holding = Concurrently.onOwnThread("holding", () -> Browser.getWithSessionId(a, "/s?op=set&name=n&value=changed", busy));
             Poll.until(Duration.ofSeconds(20), "the save holds the only connection", () -> blockedClients() == 1);
 
             r = Browser.getWithSessionId(a, "/s?op=get&name=n", other);

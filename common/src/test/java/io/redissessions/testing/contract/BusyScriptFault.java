@@ -36,7 +36,7 @@ final class BusyScriptFault extends RedisFault {
     @Override
     public void apply(Phase phase) {
         busyReplies = super.errorRepliesSoFar();
-        script = CompletableFuture.supplyAsync(() -> server.commandWithin(Duration.ofSeconds(120),
+        script = Concurrently.onOwnThread("busy-script", () -> server.commandWithin(Duration.ofSeconds(120),
                 "EVAL", "local i = 0 while true do i = i + 1 end", "0"));
         Poll.until(Duration.ofSeconds(10), "Redis answers -BUSY", () -> {
             boolean busy = server.command("PING").startsWith("-BUSY");

@@ -5,8 +5,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-/** Work that several nodes do at the same time, as nodes of a real cluster would. */
+/**
+ * Work that several nodes do at the same time, as nodes of a real cluster would. Never on the
+ * common pool: it may have fewer free threads than there are tasks that wait for each other (at a
+ * gate, a barrier, or for Redis to block), and then the test waits for a task that never starts.
+ */
 public final class Concurrently {
 
     private Concurrently() {
@@ -24,5 +29,23 @@ public final class Concurrently {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * Runs {@code work} on a new daemon thread named {@code name}, for work the test waits for
+     * while it runs (a request held in Redis, a blocking command).
+     */
+    public static <T> CompletableFuture<T> onOwnThread(String name, Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return result;
     }
 }

@@ -131,10 +131,11 @@ public abstract class SharingContract extends ContractSupport {
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             String name = "c" + t;
-            workers.add(CompletableFuture.runAsync(() -> {
+            workers.add(Concurrently.onOwnThread("incr-" + name, () -> {
                 for (int i = 0; i < 10; i++) {
                     browser.body(0, "/s?op=incr&name=" + name);
                 }
+                return null;
             }));
         }
         CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);

@@ -46,7 +46,7 @@ final class UnresponsiveFault extends RedisFault {
     public void apply(Phase phase) {
         this.phase = phase;
         if (sleep) {
-            blocking = CompletableFuture.supplyAsync(() -> server.command("DEBUG", "SLEEP", "3"));
+            blocking = Concurrently.onOwnThread("debug-sleep", () -> server.command("DEBUG", "SLEEP", "3"));
             Poll.until(Duration.ofSeconds(5), "Redis sleeps (a PING goes unanswered)", () -> !server.answersWithin(PROBE));
         } else if (phase == Phase.LOAD) {
             AclFault.ok(server.command("CLIENT", "PAUSE", "3000", "ALL"));
