@@ -107,8 +107,10 @@ abstract class TomcatDistributionTestBase {
         assertThat(browser.body(n1, "/protected/page")).isEqualTo("LOGIN-PAGE");
         Reply login = browser.post(n2, "/j_security_check", TestWebapp.ALICE.loginForm());
         assertThat(login.status()).as(login.body()).isEqualTo(303);
-        assertThat(browser.body(n1, "/protected/page")).startsWith("PROTECTED /protected/page user=alice ").endsWith(" node=n1");
-        assertThat(browser.body(n2, "/protected/page")).startsWith("PROTECTED /protected/page user=alice ").endsWith(" node=n2");
+        assertThat(browser.body(n1, "/protected/page"))
+                .isEqualTo("PROTECTED /protected/page user=alice method=GET query=null field=null node=n1 admin=false auth=FORM");
+        assertThat(browser.body(n2, "/protected/page"))
+                .isEqualTo("PROTECTED /protected/page user=alice method=GET query=null field=null node=n2 admin=false auth=FORM");
         assertThat(browser.body(n1, "/s?op=user")).isEqualTo("alice true");
     }
 
