@@ -17,13 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One redis-server (or sentinel) process for tests, on an ephemeral loopback port and its own temp
@@ -49,12 +47,16 @@ public final class RedisServer implements AutoCloseable {
     private final Transport transport;
     private final TlsMaterial tls;
     private final TlsMaterial.ServerCertificate certificate;
+    /** The fixture's own user and password ({@link Builder#fixtureCredentials}), or null: the default user. */
+    private final String[] fixtureCredentials;
     private Process process;
     private boolean paused;
 
     private RedisServer(Path dir, Map<String, String> config, boolean sentinel, int port,
-                        Transport transport, TlsMaterial tls, TlsMaterial.ServerCertificate certificate) {
+                        Transport transport, TlsMaterial tls, TlsMaterial.ServerCertificate certificate,
+                        String[] fixtureCredentials) {
         this.dir = dir;
+        this.fixtureCredentials = fixtureCredentials;
         this.config = config;
         this.sentinel = sentinel;
         this.port = port;
@@ -161,11 +163,40 @@ public final class RedisServer implements AutoCloseable {
 
     /** Sends several commands, in order, over one fresh connection; returns their replies. */
     public List<String> commands(List<String[]> commands) {
+        return commands(commands, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Sends one command and waits at most {@code timeout} for its reply.
+     *
+     * @throws IllegalStateException if no reply came in time (or the connection failed)
+     */
+    public String commandWithin(Duration timeout, String... args) {
+        return commands(List.<String[]>of(args), timeout).get(0);
+    }
+
+    /** True if the server answers PING (with anything, an error reply included) within {@code timeout}. */
+    public boolean answersWithin(Duration timeout) {
+        try {
+            commandWithin(timeout, "PING");
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private List<String> commands(List<String[]> commands, Duration timeout) {
         try (Conn c = connect()) {
-            c.socketTimeout(10_000);
+            c.socketTimeout((int) timeout.toMillis());
             OutputStream out = c.out();
             InputStream in = c.in();
-            if (password() != null) {
+            if (fixtureCredentials != null) {
+                Resp.write(out, "AUTH", fixtureCredentials[0], fixtureCredentials[1]);
+                String auth = Resp.readReply(in);
+                if (auth == null || !auth.startsWith("+OK")) {
+                    throw new IllegalStateException("AUTH " + fixtureCredentials[0] + " failed: " + auth);
+                }
+            } else if (password() != null) {
                 Resp.write(out, "AUTH", password());
                 String auth = Resp.readReply(in);
                 if (auth == null || !auth.startsWith("+OK")) {
@@ -246,6 +277,19 @@ public final class RedisServer implements AutoCloseable {
         if (isAlive()) {
             return this;
         }
+        launch();
+        awaitReady(Duration.ofSeconds(20));
+        return this;
+    }
+
+    /**
+     * Starts (or restarts) the process without waiting until it is ready, e.g. to see it answer
+     * LOADING while it loads its data; see {@link #awaitReady}.
+     */
+    public synchronized RedisServer launch() {
+        if (isAlive()) {
+            return this;
+        }
         try {
             Path conf = dir.resolve(sentinel ? "sentinel.conf" : "redis.conf");
             if (!Files.exists(conf) || !sentinel) {
@@ -263,14 +307,14 @@ public final class RedisServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()));
             process = pb.start();
-            waitUntilReady(Duration.ofSeconds(20));
             return this;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server: " + e.getMessage(), e);
         }
     }
 
-    private void waitUntilReady(Duration timeout) {
+    /** Waits until the process answers PING with PONG (it has loaded its data); fails if it exits. */
+    public void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -406,18 +450,7 @@ public final class RedisServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        deleteRecursively(dir);
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp files; best effort
-        }
+        TestFiles.deleteRecursively(dir);
     }
 
     static void sleep(long millis) {
@@ -448,6 +481,7 @@ public final class RedisServer implements AutoCloseable {
         private Transport transport = Transport.TCP;
         private TlsMaterial tls;
         private TlsMaterial.ServerCertificate certificate;
+        private String[] fixtureCredentials;
 
         private Builder() {
             config.put("bind", "127.0.0.1");
@@ -476,6 +510,16 @@ public final class RedisServer implements AutoCloseable {
         /** An ACL user with every permission: {@code user <name> on >password ~* &* +@all}. */
         public Builder aclUser(String user, String password) {
             return set("user " + user, "on >" + password + " ~* &* +@all");
+        }
+
+        /**
+         * The fixture's own commands authenticate as this user (declare it with
+         * {@link #aclUser}), so that tests may change the default user's password or an
+         * application user's rights without locking the fixture out.
+         */
+        public Builder fixtureCredentials(String user, String password) {
+            this.fixtureCredentials = new String[] {Objects.requireNonNull(user), Objects.requireNonNull(password)};
+            return this;
         }
 
         /** Listens on {@code <dir>/redis.sock} only (port 0). */
@@ -530,7 +574,7 @@ public final class RedisServer implements AutoCloseable {
                     }
                     default -> c.putIfAbsent("port", Integer.toString(p));
                 }
-                return new RedisServer(dir, c, sentinel, p, transport, tls, certificate);
+                return new RedisServer(dir, c, sentinel, p, transport, tls, certificate, fixtureCredentials);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -552,82 +596,6 @@ public final class RedisServer implements AutoCloseable {
                 }
             }
             throw last;
-        }
-    }
-
-    /** A minimal RESP client for fixtures, independent of the code under test. */
-    public static final class Resp {
-        private Resp() {
-        }
-
-        public static String command(String host, int port, String password, String... args) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 2000);
-                s.setSoTimeout(10_000);
-                OutputStream out = s.getOutputStream();
-                InputStream in = s.getInputStream();
-                if (password != null) {
-                    write(out, "AUTH", password);
-                    readReply(in);
-                }
-                write(out, args);
-                return readReply(in);
-            } catch (IOException e) {
-                throw new IllegalStateException("redis command " + String.join(" ", args) + " failed: " + e, e);
-            }
-        }
-
-        static void write(OutputStream out, String... args) throws IOException {
-            StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                sb.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
-            }
-            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        static String readReply(InputStream in) throws IOException {
-            String line = readLine(in);
-            char type = line.charAt(0);
-            switch (type) {
-                case '+', '-', ':':
-                    return line;
-                case '$': {
-                    int len = Integer.parseInt(line.substring(1));
-                    if (len < 0) {
-                        return null;
-                    }
-                    byte[] b = in.readNBytes(len + 2);
-                    return new String(b, 0, len, StandardCharsets.UTF_8);
-                }
-                case '*': {
-                    int n = Integer.parseInt(line.substring(1));
-                    StringBuilder sb = new StringBuilder();
-                    for (int i = 0; i < n; i++) {
-                        sb.append(readReply(in)).append('\n');
-                    }
-                    return sb.toString();
-                }
-                default:
-                    return line;
-            }
-        }
-
-        static String readLine(InputStream in) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1) {
-                if (c == '\r') {
-                    in.read();
-                    break;
-                }
-                sb.append((char) c);
-            }
-            if (c == -1 && sb.length() == 0) {
-                throw new IOException("connection closed");
-            }
-            return sb.toString();
         }
     }
 }

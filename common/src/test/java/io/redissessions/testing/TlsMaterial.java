@@ -199,7 +199,7 @@ public final class TlsMaterial implements AutoCloseable {
 
     @Override
     public void close() {
-        RedisServer.deleteRecursively(dir);
+        TestFiles.deleteRecursively(dir);
     }
 
     private static String pem(String type, byte[] der) {

@@ -236,9 +236,29 @@ public class RedisSessionCache extends AbstractSessionCache {
         return super.newSession(id, time, maxInactiveMs);
     }
 
-    /** Writes every change, in-place ones included, before the response leaves. */
+    /**
+     * Writes every change, in-place ones included, when the response is committed; nothing when
+     * {@link SaveBeforeResponse} has just saved the session for this response.
+     */
     @Override
     public void commit(ManagedSession session) throws Exception {
+        if (SaveBeforeResponse.isSavingOnThisThread(session)) {
+            return;
+        }
+        try {
+            save(session);
+        } catch (SessionStoreException e) {
+            notSaved(session, e);
+        }
+    }
+
+    /**
+     * Writes every change of a request's session now (see {@link SaveBeforeResponse}).
+     *
+     * @throws SessionStoreException when Redis cannot take it and the request must get the failure
+     *         answer (failureMode=fail, or this node overloaded)
+     */
+    void save(ManagedSession session) throws Exception {
         if (session == null || session instanceof UnavailableSession) {
             return;
         }
@@ -246,18 +266,27 @@ public class RedisSessionCache extends AbstractSessionCache {
             if (session.isValid()) {
                 getSessionDataStore().store(session.getId(), session.getSessionData());
             }
-        } catch (SessionStoreException e) {
-            notSaved(session, e);
         }
     }
 
-    /** Saves what changed after the commit and forgets the session once no request here uses it. */
+    /**
+     * Saves what changed after the commit and forgets the session once no request here uses it;
+     * a request that was answered 503 because its save failed is released without another save.
+     */
     @Override
     public void release(ManagedSession session) throws Exception {
         if (session == null || session instanceof UnavailableSession) {
             return;
         }
         try {
+            if (SaveBeforeResponse.answeredFailureOnThisThread(session)) {
+                try (AutoLock ignored = session.lock()) {
+                    if (!session.isInvalidOrInvalidating()) {
+                        session.release();
+                    }
+                }
+                return; // (the finally below forgets it)
+            }
             super.release(session);
         } catch (SessionStoreException e) {
             notSaved(session, e);

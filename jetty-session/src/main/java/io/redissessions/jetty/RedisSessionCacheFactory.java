@@ -10,7 +10,8 @@ import org.eclipse.jetty.session.SessionManager;
 /**
  * Makes a {@link RedisSessionCache} for every context: {@code server.addBean(new
  * RedisSessionCacheFactory())}, or the jetty-home module {@code session-cache-redis}. The cache's
- * behaviour is fixed (no sessions kept between requests, write-through at response commit); of
+ * behaviour is fixed (no sessions kept between requests, written before the response leaves, a
+ * save that Redis cannot take answered 503 while the response can still be changed); of
  * Jetty's cache settings only {@code saveOnCreate}, {@code removeUnloadableSessions} (default true
  * here) and {@code invalidateOnShutdown} apply.
  *
@@ -25,13 +26,16 @@ public class RedisSessionCacheFactory extends AbstractSessionCacheFactory {
         setRemoveUnloadableSessions(true);
     }
 
+    /** A {@link RedisSessionCache}; the manager's requests then save their session before the response leaves. */
     @Override
     public SessionCache newSessionCache(SessionManager manager) {
         JettyVersion.requireSupported();
         if (manager instanceof AbstractSessionManager jetty && jetty.getSessionIdManager() == null) {
             provideIdManager(jetty.getServer());
         }
-        return new RedisSessionCache(manager);
+        RedisSessionCache cache = new RedisSessionCache(manager);
+        SaveBeforeResponse.install(manager);
+        return cache;
     }
 
     /** As Jetty does when a server has no session id manager (the server's class loader, managed and started). */

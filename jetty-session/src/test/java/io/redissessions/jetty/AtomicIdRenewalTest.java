@@ -2,14 +2,13 @@ package io.redissessions.jetty;
 
 import io.redissessions.core.store.IdsInShard;
 import io.redissessions.core.store.SessionKeys;
-import io.redissessions.jetty.testing.Browser;
-import io.redissessions.jetty.testing.ContainerLogin;
-import io.redissessions.jetty.testing.DestroyLog;
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.CommandStats;
 import io.redissessions.testing.RedisServer;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.EventLog;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.TestWebapp;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.ManagedSession;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,9 @@ class AtomicIdRenewalTest {
 
     private static RedisServer redis;
     private final List<JettyNode> nodes = new ArrayList<>();
-    private final DestroyLog destroyed = new DestroyLog();
     private final SessionKeys keys = new SessionKeys("rs:", "app");
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void startRedis() {
@@ -58,12 +60,17 @@ class AtomicIdRenewalTest {
 
     private void cluster() {
         for (String name : List.of("nodeA", "nodeB")) {
-            nodes.add(JettyNode.builder(name, redis.uri()).destroyLog(destroyed).context(ContainerLogin.form()).start());
+            nodes.add(JettyNode.builder(name, redis.uri()).login(TestWebapp.Login.FORM)
+                    .eventsFile(dir.resolve("events-" + name + ".log")).start());
         }
     }
 
+    private EventLog events() {
+        return new EventLog(nodes.stream().map(n -> dir.resolve("events-" + n.name() + ".log")).toList());
+    }
+
     private static SessionHandler sessions(JettyNode node) {
-        return ((ServletContextHandler) node.server().getHandler()).getSessionHandler();
+        return node.sessionHandler();
     }
 
     private boolean stored(String id) {
@@ -75,25 +82,25 @@ class AtomicIdRenewalTest {
         cluster();
         JettyNode a = nodes.get(0);
         JettyNode b = nodes.get(1);
-        Browser browser = new Browser();
-        browser.get(a, "/secure/page"); // the challenge saves the requested URI: the session exists
-        String before = browser.sessionId();
+        Browser browser = new Browser(nodes);
+        browser.get(a, "/protected/page"); // the challenge saves the requested URI: the session exists
+        String before = browser.clusterId();
         assertThat(stored(before)).isTrue();
 
         CommandStats start = CommandStats.read(redis);
-        browser.post(a, "/j_security_check", Map.of("j_username", "alice", "j_password", ContainerLogin.ALICE_PASSWORD));
+        browser.post(a, "/j_security_check", TestWebapp.ALICE.loginForm());
         Map<String, Long> commands = CommandStats.read(redis).minus(start);
 
-        String after = browser.sessionId();
+        String after = browser.clusterId();
         assertThat(after).isNotEqualTo(before);
         assertThat(SessionKeys.shardOf(after)).as("shard of the new id").isEqualTo(SessionKeys.shardOf(before));
         assertThat(commands).as("commands of the login").containsEntry("rename", 1L).doesNotContainKey("del")
                 .doesNotContainKey("unlink");
         assertThat(stored(before)).isFalse();
         assertThat(stored(after)).isTrue();
-        Browser.Page page = browser.get(b, "/secure/page");
+        Reply page = browser.get(b, "/protected/page");
         assertThat(page.status()).as(page.toString()).isEqualTo(200);
-        assertThat(page.body()).startsWith("/secure/page of alice");
+        assertThat(page.body()).startsWith("PROTECTED /protected/page user=alice");
     }
 
     @Test
@@ -101,13 +108,14 @@ class AtomicIdRenewalTest {
         cluster();
         JettyNode a = nodes.get(0);
         JettyNode b = nodes.get(1);
-        RotatingClient client = new RotatingClient(nodes);
-        client.ok(a, "op=set&name=user&value=alice");
-        String oldId = client.sessionId();
+        Browser browser = new Browser(nodes);
+        browser.body(a, "/s?op=set&name=user&value=alice");
+        String oldId = browser.clusterId();
+        a.awaitRequestsCompleted();
 
         ManagedSession heldByA = sessions(a).getManagedSession(oldId); // A's request has the session
         assertThat(heldByA).isNotNull();
-        client.ok(b, "op=invalidate"); // logout on B meanwhile: B runs the listeners
+        browser.body(b, "/s?op=invalidate"); // logout on B meanwhile: B runs the listeners
         String newId = IdsInShard.generate(() -> sessions(a).getSessionIdManager().newSessionId(null, null, 0),
                 SessionKeys.shardOf(oldId));
         try {
@@ -119,8 +127,8 @@ class AtomicIdRenewalTest {
         assertThat(stored(newId)).as("session under the new id").isFalse();
         assertThat(stored(oldId)).isFalse();
         assertThat(heldByA.isValid()).isFalse();
-        assertThat(destroyed.callsFor(oldId)).hasSize(1).first().satisfies(c -> assertThat(c.node()).isEqualTo("nodeB"));
-        assertThat(destroyed.callsFor(newId)).isEmpty();
+        assertThat(events().destroyed(oldId)).singleElement().satisfies(e -> assertThat(e.node()).isEqualTo("nodeB"));
+        assertThat(events().destroyed(newId)).isEmpty();
         assertThat(sessions(b).getManagedSession(newId)).isNull();
     }
 }

@@ -1,10 +1,12 @@
 package io.redissessions.jetty;
 
-import io.redissessions.jetty.testing.Browser;
-import io.redissessions.jetty.testing.Browser.Page;
-import io.redissessions.jetty.testing.ContainerLogin;
+import io.redissessions.core.store.SessionKeys;
 import io.redissessions.jetty.testing.JettyNode;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.TestWebapp.Login;
+import io.redissessions.testing.web.TestWebapp.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,14 +15,16 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import static io.redissessions.testing.web.TestWebapp.ALICE;
+import static io.redissessions.testing.web.TestWebapp.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Jetty's container login (ee10, core {@code FormAuthenticator} and {@code BasicAuthenticator})
- * across two nodes with the default settings ({@code json} codec, no allowed Jetty classes): the
- * login state travels as container extras that name no class and hold no credentials.
+ * Jetty's container login (ee10, core {@code FormAuthenticator} and {@code BasicAuthenticator},
+ * declared by the test webapp's web.xml) across two nodes with the default codec ({@code json}) and
+ * no allowed Jetty classes: the login state travels as container extras that name no class and
+ * hold no credentials.
  */
 class ContainerLoginTest {
 
@@ -47,9 +51,9 @@ class ContainerLoginTest {
         nodes.forEach(JettyNode::close);
     }
 
-    private List<JettyNode> formCluster() {
+    private List<JettyNode> cluster(Login login) {
         for (String name : List.of("nodeA", "nodeB")) {
-            nodes.add(JettyNode.builder(name, redis.uri()).context(ContainerLogin.form()).start());
+            nodes.add(JettyNode.builder(name, redis.uri()).login(login).start());
         }
         return nodes;
     }
@@ -69,105 +73,104 @@ class ContainerLoginTest {
         return all.toString();
     }
 
-    private static Page loginAs(Browser browser, JettyNode node, String user, String password) {
-        return browser.post(node, "/j_security_check", Map.of("j_username", user, "j_password", password));
+    private static Reply loginAs(Browser browser, JettyNode node, User user) {
+        return browser.post(node, "/j_security_check", user.loginForm());
+    }
+
+    /** What a protected page of node {@code node} answers a GET of {@code user} with. */
+    private static String page(String path, User user, JettyNode node, boolean admin, String auth) {
+        return "PROTECTED " + path + " user=" + user.name() + " method=GET query=null field=null node=" + node.name()
+                + " admin=" + admin + " auth=" + auth;
     }
 
     @Test
     void formLoginStartedOnOneNodeCompletesOnTheOtherWithTheDefaultCodecAndNoPasswordInRedis() {
-        JettyNode a = formCluster().get(0);
+        JettyNode a = cluster(Login.FORM).get(0);
         JettyNode b = nodes.get(1);
-        Browser browser = new Browser();
+        Browser browser = Browser.of(a, b);
 
-        Page challenge = browser.get(a, "/secure/page");
-        assertThat(challenge.status()).as(challenge.body()).isIn(302, 303);
+        Reply challenge = browser.get(a, "/protected/page");
+        assertThat(challenge.status()).as(challenge.toString()).isIn(302, 303);
         assertThat(challenge.redirectPath()).isEqualTo("/app/login");
-        assertThat(browser.get(a, "/login").body()).isEqualTo("login page");
+        assertThat(browser.body(a, "/login")).isEqualTo("LOGIN-PAGE");
 
-        Page loggedIn = loginAs(browser, b, "alice", ContainerLogin.ALICE_PASSWORD);
-        assertThat(loggedIn.status()).as(loggedIn.body()).isIn(302, 303);
-        assertThat(loggedIn.redirectPath()).isEqualTo("/app/secure/page");
+        Reply loggedIn = loginAs(browser, b, ALICE);
+        assertThat(loggedIn.status()).as(loggedIn.toString()).isIn(302, 303);
+        assertThat(loggedIn.redirectPath()).isEqualTo("/app/protected/page");
 
-        Page page = browser.get(a, "/secure/page");
-        assertThat(page.status()).as(page.body()).isEqualTo(200);
-        assertThat(page.body()).isEqualTo("/secure/page of alice admin=false auth=FORM");
-        assertThat(browser.get(b, "/secure/page").body()).isEqualTo("/secure/page of alice admin=false auth=FORM");
+        assertThat(browser.body(a, "/protected/page")).isEqualTo(page("/protected/page", ALICE, a, false, "FORM"));
+        assertThat(browser.body(b, "/protected/page")).isEqualTo(page("/protected/page", ALICE, b, false, "FORM"));
 
         String stored = everythingInRedis();
-        assertThat(stored).doesNotContain(ContainerLogin.ALICE_PASSWORD).doesNotContain("SessionAuthentication", "HttpURI");
-        assertThat(redis.command("HGET", new io.redissessions.core.store.SessionKeys("rs:", "app")
-                .sessionKey(browser.sessionId()), "#x:principal")).isEqualTo("{\"name\":\"alice\",\"roles\":[\"user\"]}");
+        assertThat(stored).doesNotContain(ALICE.password()).doesNotContain("SessionAuthentication", "HttpURI");
+        assertThat(redis.command("HGET", new SessionKeys("rs:", "app").sessionKey(browser.clusterId()), "#x:principal"))
+                .isEqualTo("{\"name\":\"alice\",\"roles\":[\"user\"]}");
     }
 
     @Test
     void roleProtectedPageIsRefusedToAUserWithoutTheRoleAndAllowedToOneWithIt() {
-        JettyNode a = formCluster().get(0);
+        JettyNode a = cluster(Login.FORM).get(0);
         JettyNode b = nodes.get(1);
 
-        Browser alice = new Browser();
+        Browser alice = Browser.of(a, b);
         alice.get(a, "/admin/page");
-        loginAs(alice, b, "alice", ContainerLogin.ALICE_PASSWORD);
+        loginAs(alice, b, ALICE);
         assertThat(alice.get(a, "/admin/page").status()).isEqualTo(403);
         assertThat(alice.get(b, "/admin/page").status()).isEqualTo(403);
 
-        Browser bob = new Browser();
+        Browser bob = Browser.of(a, b);
         bob.get(b, "/admin/page");
-        Page loggedIn = loginAs(bob, a, "bob", ContainerLogin.BOB_PASSWORD);
+        Reply loggedIn = loginAs(bob, a, BOB);
         assertThat(loggedIn.redirectPath()).isEqualTo("/app/admin/page");
-        Page admin = bob.get(b, "/admin/page");
-        assertThat(admin.status()).as(admin.body()).isEqualTo(200);
-        assertThat(admin.body()).isEqualTo("/admin/page of bob admin=true auth=FORM");
-        assertThat(everythingInRedis()).doesNotContain(ContainerLogin.BOB_PASSWORD);
+        assertThat(bob.body(b, "/admin/page")).isEqualTo(page("/admin/page", BOB, b, true, "FORM"));
+        assertThat(everythingInRedis()).doesNotContain(BOB.password());
     }
 
     @Test
     void logoutOnOneNodeIsSeenOnTheOther() {
-        JettyNode a = formCluster().get(0);
+        JettyNode a = cluster(Login.FORM).get(0);
         JettyNode b = nodes.get(1);
-        Browser browser = new Browser();
-        browser.get(a, "/secure/page");
-        loginAs(browser, b, "alice", ContainerLogin.ALICE_PASSWORD);
-        assertThat(browser.get(a, "/secure/page").status()).isEqualTo(200);
+        Browser browser = Browser.of(a, b);
+        browser.get(a, "/protected/page");
+        loginAs(browser, b, ALICE);
+        assertThat(browser.get(a, "/protected/page").status()).isEqualTo(200);
 
-        assertThat(browser.get(a, "/logout").body()).isEqualTo("logged out");
+        assertThat(browser.body(a, "/logout")).isEqualTo("LOGGED-OUT");
 
-        Page after = browser.get(b, "/secure/page");
-        assertThat(after.status()).as(after.body()).isIn(302, 303);
+        Reply after = browser.get(b, "/protected/page");
+        assertThat(after.status()).as(after.toString()).isIn(302, 303);
         assertThat(after.redirectPath()).isEqualTo("/app/login");
-        assertThat(browser.get(a, "/secure/page").redirectPath()).isEqualTo("/app/login");
+        assertThat(browser.get(a, "/protected/page").redirectPath()).isEqualTo("/app/login");
     }
 
     @Test
     void postToAProtectedPageIsKeptThroughTheLoginOnAnotherNode() {
-        JettyNode a = formCluster().get(0);
+        JettyNode a = cluster(Login.FORM).get(0);
         JettyNode b = nodes.get(1);
-        Browser browser = new Browser();
+        Browser browser = Browser.of(a, b);
 
-        Page challenge = browser.post(a, "/secure/echo", Map.of("msg", "hello from the form"));
+        Reply challenge = browser.post(a, "/protected/echo", Browser.form("field", "hello from the form"));
         assertThat(challenge.redirectPath()).as(challenge.toString()).isEqualTo("/app/login");
-        Page loggedIn = loginAs(browser, b, "alice", ContainerLogin.ALICE_PASSWORD);
-        assertThat(loggedIn.redirectPath()).isEqualTo("/app/secure/echo");
+        Reply loggedIn = loginAs(browser, b, ALICE);
+        assertThat(loggedIn.redirectPath()).isEqualTo("/app/protected/echo");
 
         // Jetty's core FormAuthenticator hands the saved fields back when the saved URI is requested
         // again with the saved method; its redirect makes a browser GET instead, so the client re-posts
-        Page replayed = browser.post(a, "/secure/echo", Map.of("other", "x"));
-        assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
-        assertThat(replayed.body()).isEqualTo("echo msg=hello from the form method=POST user=alice");
+        Reply replayed = browser.post(a, "/protected/echo", Browser.form("other", "x"));
+        assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
+        assertThat(replayed.body()).isEqualTo("PROTECTED /protected/echo user=alice method=POST query=null"
+                + " field=hello from the form node=nodeA admin=false auth=FORM");
     }
 
     @Test
     void basicLoginIsAcceptedByEveryNode() {
-        for (String name : List.of("nodeA", "nodeB")) {
-            nodes.add(JettyNode.builder(name, redis.uri()).context(ContainerLogin.basic()).start());
-        }
-        Browser browser = new Browser();
-        assertThat(browser.get(nodes.get(0), "/secure/page").status()).isEqualTo(401);
-        browser.basic("bob", ContainerLogin.BOB_PASSWORD);
+        cluster(Login.BASIC);
+        Browser browser = new Browser(nodes);
+        assertThat(browser.get(nodes.get(0), "/protected/page").status()).isEqualTo(401);
+        browser.basic(BOB);
         for (JettyNode node : nodes) {
-            Page page = browser.get(node, "/admin/page");
-            assertThat(page.status()).as(page.body()).isEqualTo(200);
-            assertThat(page.body()).isEqualTo("/admin/page of bob admin=true auth=BASIC");
+            assertThat(browser.body(node, "/admin/page")).isEqualTo(page("/admin/page", BOB, node, true, "BASIC"));
         }
-        assertThat(everythingInRedis()).doesNotContain(ContainerLogin.BOB_PASSWORD);
+        assertThat(everythingInRedis()).doesNotContain(BOB.password());
     }
 }

@@ -1,11 +1,11 @@
 package io.redissessions.jetty;
 
 import io.redissessions.core.store.SessionKeys;
-import io.redissessions.jetty.testing.DestroyLog;
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.EventLog;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +32,11 @@ class ExpiryClaimTest {
 
     private static RedisServer redis;
     private final List<JettyNode> nodes = new ArrayList<>();
-    private final DestroyLog destroyed = new DestroyLog();
     private final SessionKeys keys = new SessionKeys("rs:", "app");
+    /** The events of the webapp's listeners on the nodes that do not fail. */
+    private EventLog destroyed;
+    @TempDir
+    Path dir;
 
     @BeforeAll
     static void startRedis() {
@@ -46,6 +51,7 @@ class ExpiryClaimTest {
     @BeforeEach
     void emptyRedis() {
         redis.command("FLUSHALL");
+        destroyed = new EventLog(List.of(dir.resolve("events-nodeB.log")));
     }
 
     @AfterEach
@@ -53,7 +59,10 @@ class ExpiryClaimTest {
         nodes.forEach(JettyNode::close);
     }
 
-    /** A node whose only sessionDestroyed listener is {@code listener} (a claimer that fails in it). */
+    /**
+     * A node whose sessionDestroyed listeners are {@code listener} (a claimer that fails in it) and
+     * the webapp's own, which logs nothing here (no events file).
+     */
     private JettyNode failingNode(String name, HttpSessionListener listener) {
         JettyNode node = JettyNode.builder(name, redis.uri()).store(f -> f.setSetting("expiryClaimLeaseSeconds", "1"))
                 .context(c -> c.addEventListener(listener)).start();
@@ -62,7 +71,7 @@ class ExpiryClaimTest {
     }
 
     private JettyNode node(String name) {
-        JettyNode node = JettyNode.builder(name, redis.uri()).destroyLog(destroyed)
+        JettyNode node = JettyNode.builder(name, redis.uri()).eventsFile(dir.resolve("events-" + name + ".log"))
                 .store(f -> f.setSetting("expiryClaimLeaseSeconds", "1")).start();
         nodes.add(node);
         return node;
@@ -76,10 +85,10 @@ class ExpiryClaimTest {
 
     /** A session of one attribute that expires a second after its last request. */
     private String expiringSession(JettyNode node) {
-        RotatingClient client = new RotatingClient(List.of(node));
-        client.ok(node, "op=set&name=user&value=alice");
-        client.ok(node, "op=max-inactive&value=1");
-        return client.sessionId();
+        Browser browser = Browser.of(node);
+        browser.body(node, "/s?op=set&name=user&value=alice");
+        browser.body(node, "/s?op=setMaxInactive&value=1");
+        return browser.clusterId();
     }
 
     @Test
@@ -107,15 +116,15 @@ class ExpiryClaimTest {
 
         Poll.until(Duration.ofSeconds(20), "node B claims the session once A's lease has run out", () -> {
             b.scavenge();
-            return !destroyed.callsFor(id).isEmpty();
+            return !destroyed.destroyed(id).isEmpty();
         });
-        assertThat(destroyed.callsFor(id)).singleElement().satisfies(c -> {
-            assertThat(c.node()).isEqualTo("nodeB");
-            assertThat(c.attributes()).containsEntry("user", "alice");
+        assertThat(destroyed.destroyed(id)).singleElement().satisfies(e -> {
+            assertThat(e.node()).isEqualTo("nodeB");
+            assertThat(e.detail()).isEqualTo("{user=alice}");
         });
         assertThat(redis.command("EXISTS", keys.sessionKey(id))).endsWith("0");
         b.scavenge();
-        assertThat(destroyed.callsFor(id)).hasSize(1);
+        assertThat(destroyed.destroyed(id)).hasSize(1);
     }
 
     @Test
@@ -142,7 +151,7 @@ class ExpiryClaimTest {
             return redisMillis() > leaseEnd;
         });
         b.scavenge();
-        assertThat(destroyed.callsFor(id)).isEmpty();
+        assertThat(destroyed.destroyed(id)).isEmpty();
         assertThat(calls.get()).isEqualTo(1);
     }
 }

@@ -2,14 +2,13 @@ package io.redissessions.jetty;
 
 import io.redissessions.core.store.SessionKeys;
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,9 +27,9 @@ class JmxCountersTest {
     void undecodableAttributesAndUnreadableSessionsAreCountedApart() throws Exception {
         try (RedisServer redis = RedisServer.startStandalone();
              JettyNode node = JettyNode.builder("nodeA", redis.uri()).jmx().start()) {
-            RotatingClient client = new RotatingClient(List.of(node));
-            client.ok("op=set&name=good&value=1");
-            String key = new SessionKeys("rs:", "app").sessionKey(client.sessionId());
+            Browser client = Browser.of(node);
+            client.body("/s?op=set&name=good&value=1");
+            String key = new SessionKeys("rs:", "app").sessionKey(client.clusterId());
             MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
             Set<ObjectName> names = mbeans.queryNames(
                     new ObjectName("io.redissessions.jetty:type=redissessiondatastore,*"), null);
@@ -38,10 +37,10 @@ class JmxCountersTest {
             ObjectName store = names.iterator().next();
 
             redis.command("HSET", key, "a:bad", "not a value");
-            assertThat(client.ok("op=get&name=bad")).isEqualTo("null");
+            assertThat(client.body("/s?op=get&name=bad")).isEqualTo("null");
             redis.command("DEL", key);
             redis.command("SET", key, "not a session");
-            assertThat(client.ok("op=get&name=good")).isEqualTo("no-session");
+            assertThat(client.body("/s?op=get&name=good")).isEqualTo("no-session");
 
             assertThat(counter(store, "decodeFailures")).as("attribute values").isEqualTo(1);
             assertThat(counter(store, "unreadableSessions")).as("sessions").isEqualTo(1);

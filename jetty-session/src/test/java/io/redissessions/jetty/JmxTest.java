@@ -1,14 +1,13 @@
 package io.redissessions.jetty;
 
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,9 +20,9 @@ class JmxTest {
         try (RedisServer redis = RedisServer.builder().password("s3cret-pw").start();
              JettyNode node = JettyNode.builder("nodeA", redis.uri()).jmx()
                      .store(f -> f.setPassword("s3cret-pw")).start()) {
-            RotatingClient client = new RotatingClient(List.of(node));
-            client.ok("op=set&name=user&value=alice");
-            client.ok("op=get&name=user");
+            Browser client = Browser.of(node);
+            client.body("/s?op=set&name=user&value=alice");
+            client.body("/s?op=get&name=user");
 
             MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
             Set<ObjectName> names = mbeans.queryNames(new ObjectName("io.redissessions.jetty:type=redissessiondatastore,*"), null);

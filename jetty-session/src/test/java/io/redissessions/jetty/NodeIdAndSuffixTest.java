@@ -4,20 +4,15 @@ import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.SessionState;
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,19 +59,15 @@ class NodeIdAndSuffixTest {
         return Arrays.stream(redis.command("KEYS", "rs:*:s:*").split("\n")).filter(k -> !k.isBlank()).toList();
     }
 
-    private static String getWithCookie(JettyNode node, String query, String sessionCookie) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUri() + "/s?" + query))
-                .header("Cookie", "JSESSIONID=" + sessionCookie).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return r.body();
+    private static String getWithCookie(JettyNode node, String query, String sessionCookie) {
+        return Browser.ok(Browser.getWithSessionId(node, "/s?" + query, sessionCookie));
     }
 
     @Test
     void nodeIdSetByTheUserWinsOverTheWorkerName() {
         JettyNode a = start(JettyNode.builder("nodeA", redis.uri()).store(s -> s.setNodeId("custom-a")));
-        RotatingClient client = new RotatingClient(List.of(a));
-        client.ok("op=set&name=user&value=alice");
+        Browser client = Browser.of(a);
+        client.body("/s?op=set&name=user&value=alice");
 
         assertThat(a.store().getNodeId()).isEqualTo("custom-a");
         assertThat(redis.command("HGET", sessionKeys().get(0), "#node")).isEqualTo("custom-a");
@@ -85,31 +76,31 @@ class NodeIdAndSuffixTest {
     @Test
     void workerNameIsTheNodeIdByDefault() {
         JettyNode a = start(JettyNode.builder("nodeA", redis.uri()));
-        RotatingClient client = new RotatingClient(List.of(a));
-        client.ok("op=set&name=user&value=alice");
+        Browser client = Browser.of(a);
+        client.body("/s?op=set&name=user&value=alice");
 
         assertThat(a.store().getNodeId()).isEqualTo("nodeA");
         assertThat(redis.command("HGET", sessionKeys().get(0), "#node")).isEqualTo("nodeA");
     }
 
     @Test
-    void sessionIsStoredUnderItsClusterIdAndFoundWithAnySuffix() throws Exception {
+    void sessionIsStoredUnderItsClusterIdAndFoundWithAnySuffix() {
         JettyNode a = start(JettyNode.builder("nodeA", redis.uri()));
         JettyNode b = start(JettyNode.builder("nodeB", redis.uri()));
-        RotatingClient client = new RotatingClient(List.of(a, b));
-        client.ok(a, "op=set&name=user&value=alice");
-        String clusterId = client.sessionId();
+        Browser client = Browser.of(a, b);
+        client.body(a, "/s?op=set&name=user&value=alice");
+        String clusterId = client.clusterId();
         assertThat(sessionKeys()).singleElement().asString().endsWith(":s:" + clusterId);
 
         // as a Tomcat node with jvmRoute "t1" hands it out
         assertThat(getWithCookie(b, "op=get&name=user", clusterId + ".t1")).isEqualTo("alice");
         getWithCookie(b, "op=set&name=user&value=bob", clusterId + ".t1");
-        assertThat(client.ok(a, "op=get&name=user")).isEqualTo("bob");
+        assertThat(client.body(a, "/s?op=get&name=user")).isEqualTo("bob");
         assertThat(sessionKeys()).singleElement().asString().endsWith(":s:" + clusterId);
     }
 
     @Test
-    void sessionWrittenUnderAClusterIdByAnotherContainerIsFound() throws Exception {
+    void sessionWrittenUnderAClusterIdByAnotherContainerIsFound() {
         JettyNode a = start(JettyNode.builder("nodeA", redis.uri()));
         String tomcatClusterId = "4F2A9C" + Long.toHexString(System.nanoTime()).toUpperCase();
         SessionStoreConfig config = new SessionStoreConfig();

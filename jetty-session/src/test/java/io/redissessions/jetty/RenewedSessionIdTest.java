@@ -2,9 +2,8 @@ package io.redissessions.jetty;
 
 import io.redissessions.core.store.SessionKeys;
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.RedisServer;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import io.redissessions.testing.web.Browser;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.ManagedSession;
 import org.junit.jupiter.api.AfterEach;
@@ -41,15 +40,16 @@ class RenewedSessionIdTest {
     }
 
     private static SessionHandler sessions(JettyNode node) {
-        return ((ServletContextHandler) node.server().getHandler()).getSessionHandler();
+        return node.sessionHandler();
     }
 
     @Test
     void renewedIdOfAnotherShardCarriesEveryAttributeAndTheOldIdIsGone() {
-        RotatingClient client = new RotatingClient(List.of(a, b));
-        client.ok(a, "op=set&name=user&value=alice");
-        client.ok(a, "op=cart-add&value=apple");
-        String oldId = client.sessionId();
+        Browser client = Browser.of(a, b);
+        client.body(a, "/s?op=set&name=user&value=alice");
+        client.body(a, "/s?op=append&name=cart&value=apple");
+        String oldId = client.clusterId();
+        a.awaitRequestsCompleted();
         String newId = "renewed" + Long.toHexString(System.nanoTime());
 
         sessions(a).renewSessionId(oldId, oldId + ".nodeA", newId, newId + ".nodeA");

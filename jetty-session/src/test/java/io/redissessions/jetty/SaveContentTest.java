@@ -1,12 +1,12 @@
 package io.redissessions.jetty;
 
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
-import io.redissessions.jetty.testing.SessionServlet;
 import io.redissessions.core.store.SessionKeys;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import io.redissessions.testing.contract.Gate;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,13 +119,13 @@ class SaveContentTest {
 
     @Test
     void requestThatChangesOneAttributeWritesThatAttributeAndTheAccessTimeOnly() throws IOException {
-        RotatingClient client = new RotatingClient(List.of(node));
-        client.ok("op=set&name=user&value=alice");
-        client.ok("op=get&name=user");
+        Browser client = Browser.of(node);
+        client.body("/s?op=set&name=user&value=alice");
+        client.body("/s?op=get&name=user");
         startMonitor();
 
         long before = netInputBytes();
-        client.ok("op=set&name=user&value=bob");
+        client.body("/s?op=set&name=user&value=bob");
         long sent = netInputBytes() - before;
         Poll.until(Duration.ofSeconds(10), "MONITOR shows the save", () -> !saves().isEmpty());
 
@@ -143,22 +142,19 @@ class SaveContentTest {
 
     @Test
     void saveThatFindsTheSessionDeletedByAnotherNodeIsNotTriedAgainInTheRequest() throws Exception {
-        RotatingClient client = new RotatingClient(List.of(node));
-        client.ok("op=set&name=user&value=alice");
-        String key = new SessionKeys("rs:", "app").sessionKey(client.sessionId());
-        RedisSessionCache cache = (RedisSessionCache) ((ServletContextHandler) node.server().getHandler())
-                .getSessionHandler().getSessionCache();
+        Browser client = Browser.of(node);
+        client.body("/s?op=set&name=user&value=alice");
+        String key = new SessionKeys("rs:", "app").sessionKey(client.clusterId());
+        RedisSessionCache cache = (RedisSessionCache) node.sessionHandler().getSessionCache();
         long conflicts = node.store().getSaveConflicts();
 
         // the request has loaded its session and changed it; another node deletes it meanwhile
-        String latch = "gone-" + System.nanoTime();
-        CompletableFuture<String> parked = CompletableFuture.supplyAsync(
-                () -> client.ok("op=await&name=late&value=1&latch=" + latch));
-        assertThat(SessionServlet.ARRIVED.computeIfAbsent(latch, k -> new CountDownLatch(1))
-                .await(20, TimeUnit.SECONDS)).isTrue();
+        String gate = "gone-" + System.nanoTime();
+        CompletableFuture<Reply> parked = client.getAsync(node, "/s?op=hold&gate=" + gate + "&name=late&then=set&value=1");
+        Gate.awaitArrivals(node, gate, 1);
         redis.command("DEL", key);
-        SessionServlet.RELEASE.computeIfAbsent(latch, k -> new CountDownLatch(1)).countDown();
-        assertThat(parked.get(30, TimeUnit.SECONDS)).isEqualTo("ok");
+        Gate.release(node, gate);
+        assertThat(Browser.ok(parked.get(30, TimeUnit.SECONDS))).isEqualTo("ok");
         Poll.until(Duration.ofSeconds(10), "the request has released its session", () -> cache.getSessionsInUse() == 0);
 
         assertThat(node.store().getSaveConflicts() - conflicts).as("saves refused (commit, then release)").isEqualTo(1);

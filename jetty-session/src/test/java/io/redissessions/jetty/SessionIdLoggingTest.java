@@ -3,9 +3,10 @@ package io.redissessions.jetty;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.store.SessionKeys;
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
-import io.redissessions.jetty.testing.SessionServlet;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.contract.Gate;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
 import org.eclipse.jetty.logging.JettyLogger;
 import org.eclipse.jetty.logging.JettyLoggerFactory;
 import org.eclipse.jetty.logging.StdErrAppender;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,32 +122,30 @@ class SessionIdLoggingTest {
     void linesAboutASessionNameItsFingerprintAndTheFullIdOnlyAtDebug() throws Exception {
         redis = RedisServer.startStandalone();
         node = JettyNode.builder("nodeA", redis.uri()).start();
-        RotatingClient client = new RotatingClient(List.of(node));
-        client.ok("op=set&name=good&value=1");
-        String id = client.sessionId();
+        Browser client = Browser.of(node);
+        client.body("/s?op=set&name=good&value=1");
+        String id = client.clusterId();
         String key = new SessionKeys("rs:", "app").sessionKey(id);
 
         // an attribute that cannot be decoded
         redis.command("HSET", key, "a:bad", "not a value");
-        assertThat(client.ok("op=get&name=bad")).isEqualTo("null");
+        assertThat(client.body("/s?op=get&name=bad")).isEqualTo("null");
 
         // a save that finds the session deleted by another node meanwhile
-        String latch = "gone-" + System.nanoTime();
-        CompletableFuture<String> parked = CompletableFuture.supplyAsync(
-                () -> client.ok("op=await&name=late&value=1&latch=" + latch));
-        assertThat(SessionServlet.ARRIVED.computeIfAbsent(latch, k -> new CountDownLatch(1))
-                .await(20, TimeUnit.SECONDS)).isTrue();
+        String gate = "gone-" + System.nanoTime();
+        CompletableFuture<Reply> parked = client.getAsync(node, "/s?op=hold&gate=" + gate + "&name=late&then=set&value=1");
+        Gate.awaitArrivals(node, gate, 1);
         redis.command("DEL", key);
-        SessionServlet.RELEASE.computeIfAbsent(latch, k -> new CountDownLatch(1)).countDown();
-        assertThat(parked.get(30, TimeUnit.SECONDS)).isEqualTo("ok");
+        Gate.release(node, gate);
+        assertThat(Browser.ok(parked.get(30, TimeUnit.SECONDS))).isEqualTo("ok");
 
         // a session key that does not hold a session
-        client.ok("op=set&name=good&value=2");
-        String second = client.sessionId();
+        client.body("/s?op=set&name=good&value=2");
+        String second = client.clusterId();
         String secondKey = new SessionKeys("rs:", "app").sessionKey(second);
         redis.command("DEL", secondKey);
         redis.command("SET", secondKey, "not a session");
-        assertThat(client.ok("op=get&name=good")).isEqualTo("no-session");
+        assertThat(client.body("/s?op=get&name=good")).isEqualTo("no-session");
 
         for (String sessionId : List.of(id, second)) {
             assertThat(infoAndAbove()).as("lines at INFO and above").noneMatch(e -> e.text().contains(sessionId));

@@ -1,10 +1,9 @@
 package io.redissessions.jetty;
 
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import io.redissessions.testing.web.Browser;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.util.thread.AutoLock;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -44,16 +42,16 @@ class SharedSessionObjectTest {
     }
 
     private SessionHandler sessions() {
-        return ((ServletContextHandler) node.server().getHandler()).getSessionHandler();
+        return node.sessionHandler();
     }
 
     @Test
     void requestThatPicksUpASessionItsLastRequestIsReleasingGetsItAgainFromRedis() throws Exception {
-        RotatingClient client = new RotatingClient(List.of(node));
-        client.ok(node, "op=set&name=user&value=alice");
-        String id = client.sessionId();
-        RedisSessionCache cache = (RedisSessionCache) sessions().getSessionCache();
-        Poll.until(Duration.ofSeconds(10), "the request has completed", () -> cache.getSessionsInUse() == 0);
+        Browser browser = Browser.of(node);
+        browser.body(node, "/s?op=set&name=user&value=alice");
+        String id = browser.clusterId();
+        RedisSessionCache cache = node.sessionCache();
+        node.awaitRequestsCompleted();
 
         ManagedSession first = sessions().getManagedSession(id);
         CompletableFuture<ManagedSession> second = new CompletableFuture<>();

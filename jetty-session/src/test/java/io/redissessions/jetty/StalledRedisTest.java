@@ -1,10 +1,11 @@
 package io.redissessions.jetty;
 
 import io.redissessions.jetty.testing.JettyNode;
-import io.redissessions.jetty.testing.RotatingClient;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisBinary;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,25 +62,25 @@ class StalledRedisTest {
     }
 
     /** Browsers, each with a session whose counter is 1. */
-    private static List<RotatingClient> browsers(List<JettyNode> nodes, int n) {
-        List<RotatingClient> browsers = new ArrayList<>();
+    private static List<Browser> browsers(List<JettyNode> nodes, int n) {
+        List<Browser> browsers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            RotatingClient b = new RotatingClient(nodes);
-            assertThat(b.ok("op=inc&name=n")).isEqualTo("1");
+            Browser b = new Browser(nodes);
+            assertThat(b.body("/s?op=incr&name=n")).isEqualTo("1");
             browsers.add(b);
         }
         return browsers;
     }
 
     /** One request per browser, all at once; every one must return. */
-    private List<RotatingClient.Reply> concurrently(List<RotatingClient> browsers, String query) {
-        List<Future<RotatingClient.Reply>> sent = new ArrayList<>();
-        for (RotatingClient b : browsers) {
-            sent.add(threads.submit(() -> b.get(query)));
+    private List<Reply> concurrently(List<Browser> browsers, String path) {
+        List<Future<Reply>> sent = new ArrayList<>();
+        for (Browser b : browsers) {
+            sent.add(threads.submit(() -> b.get(path)));
         }
         long deadline = System.nanoTime() + HANG.toNanos();
-        List<RotatingClient.Reply> replies = new ArrayList<>();
-        for (Future<RotatingClient.Reply> f : sent) {
+        List<Reply> replies = new ArrayList<>();
+        for (Future<Reply> f : sent) {
             try {
                 replies.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (TimeoutException e) {
@@ -91,26 +92,26 @@ class StalledRedisTest {
         return replies;
     }
 
-    private static void servedAgain(List<RotatingClient> browsers, String idBefore0) {
-        for (RotatingClient b : browsers) {
-            Poll.until(HANG, "the session is served again", () -> b.get("op=get&name=n").status() == 200);
-            assertThat(b.ok("op=get&name=n")).as("not a new session").isEqualTo("1");
+    private static void servedAgain(List<Browser> browsers, String idBefore0) {
+        for (Browser b : browsers) {
+            Poll.until(HANG, "the session is served again", () -> b.get("/s?op=get&name=n").status() == 200);
+            assertThat(b.body("/s?op=get&name=n")).as("not a new session").isEqualTo("1");
         }
-        assertThat(browsers.get(0).sessionId()).isEqualTo(idBefore0);
+        assertThat(browsers.get(0).clusterId()).isEqualTo(idBefore0);
     }
 
     @Test
     void aStoppedRedisAnswers503ToEveryRequestNoThreadHangsAndServiceReturnsWhenItResumes() {
         RedisServer redis = use(RedisServer.startStandalone());
         List<JettyNode> nodes = List.of(node("nodeA", redis.uri()), node("nodeB", redis.uri()));
-        List<RotatingClient> browsers = browsers(nodes, 6);
-        String id = browsers.get(0).sessionId();
+        List<Browser> browsers = browsers(nodes, 6);
+        String id = browsers.get(0).clusterId();
 
         redis.pause();
-        List<RotatingClient.Reply> replies;
+        List<Reply> replies;
         try {
-            replies = concurrently(browsers, "op=get&name=n");
-            replies.addAll(concurrently(browsers, "op=inc&name=n"));
+            replies = concurrently(browsers, "/s?op=get&name=n");
+            replies.addAll(concurrently(browsers, "/s?op=incr&name=n"));
         } finally {
             redis.resume();
         }
@@ -127,12 +128,12 @@ class StalledRedisTest {
         }
         RedisServer redis = use(builder.start());
         List<JettyNode> nodes = List.of(node("nodeA", redis.uri()), node("nodeB", redis.uri()));
-        List<RotatingClient> browsers = browsers(nodes, 6);
-        String id = browsers.get(0).sessionId();
+        List<Browser> browsers = browsers(nodes, 6);
+        String id = browsers.get(0).clusterId();
 
         Future<String> sleep = threads.submit(() -> redis.command("DEBUG", "SLEEP", "8"));
         Poll.until(HANG, "Redis is busy sleeping", () -> !answersWithin(redis, 100));
-        List<RotatingClient.Reply> replies = concurrently(browsers, "op=get&name=n");
+        List<Reply> replies = concurrently(browsers, "/s?op=get&name=n");
         assertThat(sleep.isDone()).as("all answered while Redis still slept").isFalse();
 
         assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(503));
@@ -147,15 +148,15 @@ class StalledRedisTest {
         JettyNode a = use(JettyNode.builder("nodeA", "redis://127.0.0.1:" + full.getLocalPort())
                 .store(f -> f.setSocketTimeoutMillis(60_000)) // only connectTimeoutMillis (500) ends a wait in time
                 .start());
-        List<RotatingClient> browsers = new ArrayList<>();
+        List<Browser> browsers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            browsers.add(new RotatingClient(List.of(a)));
+            browsers.add(Browser.of(a));
         }
 
-        List<RotatingClient.Reply> replies = concurrently(browsers, "op=inc&name=n");
+        List<Reply> replies = concurrently(browsers, "/s?op=incr&name=n");
 
         assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(503));
-        assertThat(browsers).allSatisfy(b -> assertThat(b.sessionId()).as("no session handed out").isNull());
+        assertThat(browsers).allSatisfy(b -> assertThat(b.sessionId()).as("no session handed out").isEmpty());
     }
 
     private ServerSocket listenerWithFullQueue() {

@@ -4,6 +4,8 @@ import io.redissessions.core.Setting;
 import io.redissessions.core.Settings;
 import io.redissessions.core.SettingsView;
 import io.redissessions.testing.SettingSamples;
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.TestWebapp;
 import org.apache.catalina.LifecycleState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class ContextXmlSettingsTest extends NodesTestBase {
 
     @AfterEach
     void deleteDocBases() {
-        docBases.forEach(TomcatNode::deleteRecursively);
+        docBases.forEach(TestFiles::deleteRecursively);
     }
 
     private Path webappWithManager(Map<String, String> attributes) throws IOException {
@@ -45,12 +47,10 @@ class ContextXmlSettingsTest extends NodesTestBase {
         attributes.forEach((name, value) -> xml.append("\n      ").append(name).append("=\"")
                 .append(value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;")).append('"'));
         xml.append("/>\n</Context>\n");
-        Path docBase = Files.createTempDirectory("webapp-settings");
+        Path docBase = TomcatNode.webapp(Files.createTempDirectory("webapp-settings"), TestWebapp.Login.NONE);
         docBases.add(docBase);
         Files.createDirectories(docBase.resolve("META-INF"));
         Files.writeString(docBase.resolve("META-INF/context.xml"), xml);
-        Files.createDirectories(docBase.resolve("WEB-INF"));
-        Files.writeString(docBase.resolve("WEB-INF/web.xml"), TomcatNode.WEB_XML_PLAIN);
         return docBase;
     }
 

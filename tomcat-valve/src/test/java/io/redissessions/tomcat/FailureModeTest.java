@@ -1,10 +1,10 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -13,7 +13,10 @@ import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Redis down at start and in the middle of traffic, with failureMode fail (default) and local. */
+/**
+ * failureMode=local with Redis down: node-local sessions, said so in the log and the JMX count.
+ * failureMode=fail is the container contract's ({@link TomcatRedisOutageContractTest}).
+ */
 class FailureModeTest extends NodesTestBase {
 
     private RedisServer own;
@@ -41,70 +44,6 @@ class FailureModeTest extends NodesTestBase {
     }
 
     @Test
-    void tomcatStartsWhileRedisIsDownAndSessionsWorkOnceItIsUp() {
-        int port = RedisServer.freePort();
-        TomcatNode a = startOn("a", port, "fail");
-        TomcatNode b = startOn("b", port, "fail");
-        Browser browser = new Browser(a, b);
-        assertThat(a.context.getState().isAvailable()).isTrue();
-
-        HttpResponse<String> down = browser.get("/s?op=set&name=user&value=alice");
-        assertThat(down.statusCode()).isEqualTo(503);
-
-        own = ownRedis(port);
-        browser.forgetCookies();
-        assertThat(browser.get("/s?op=set&name=user&value=alice").statusCode()).isEqualTo(200);
-        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
-        assertThat(a.contextManager().isRedisReachable()).isTrue();
-    }
-
-    @Test
-    void redisDownMidTrafficAnswers503NeverANewSessionAndRecoversWithoutRestart() {
-        int port = RedisServer.freePort();
-        own = ownRedis(port);
-        TomcatNode a = startOn("a", port, "fail");
-        TomcatNode b = startOn("b", port, "fail");
-        Browser browser = new Browser(a, b);
-        String id = browser.body("/s?op=set&name=user&value=alice");
-        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
-
-        own.kill();
-
-        for (int i = 0; i < 4; i++) {
-            HttpResponse<String> r = browser.get("/s?op=get&name=user");
-            assertThat(r.statusCode()).as("while Redis is down").isEqualTo(503);
-            assertThat(r.headers().allValues("Set-Cookie")).as("no new session handed out").isEmpty();
-        }
-        assertThat(browser.sessionId()).contains(id);
-        assertThat(a.contextManager().isRedisReachable()).isFalse();
-
-        own.start();
-
-        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
-        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
-        browser.body("/s?op=set&name=user&value=bob");
-        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("bob");
-        assertThat(browser.sessionId()).contains(id);
-    }
-
-    @Test
-    void redisRestartedBetweenTwoRequestsCostsNoRequest() {
-        int port = RedisServer.freePort();
-        own = ownRedis(port);
-        TomcatNode a = startOn("a", port, "fail");
-        Browser browser = new Browser(a);
-        browser.body("/s?op=set&name=user&value=alice");
-        browser.body("/s?op=set&name=user&value=bob"); // two pooled connections
-
-        own.kill();
-        own.start();
-
-        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("bob");
-        browser.body("/s?op=set&name=user&value=carol");
-        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("carol");
-    }
-
-    @Test
     void localModeServesNodeLocalSessionsWhileRedisIsDownSaysSoAndMovesThemToRedisAfterwards() {
         List<LogRecord> warnings = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
@@ -127,7 +66,7 @@ class FailureModeTest extends NodesTestBase {
             int port = RedisServer.freePort();
             own = ownRedis(port);
             TomcatNode a = startOn("a", port, "local");
-            Browser browser = new Browser(a);
+            Browser browser = Browser.of(a);
             browser.body("/s?op=set&name=user&value=alice");
 
             own.kill();

@@ -3,16 +3,19 @@ package io.redissessions.tomcat;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisSentinelGroup;
 import io.redissessions.testing.TcpProxy;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,9 +33,11 @@ class FirstRequestsTest {
     private static final int REQUESTS = 20;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
     void close() throws Exception {
+        threads.shutdownNow();
         for (int i = resources.size() - 1; i >= 0; i--) {
             resources.get(i).close();
         }
@@ -54,20 +59,19 @@ class FirstRequestsTest {
         TomcatNode node = use(TomcatNode.builder("fresh", uri, "t" + UUID.randomUUID().toString().substring(0, 8))
                 // room for the held replies within one socket timeout: the set-up must not fail
                 .manager(m -> m.setSocketTimeoutMillis(10_000))
-                .context(CookieClient::install)
                 .start());
-        CookieClient client = new CookieClient();
-        List<CompletableFuture<HttpResponse<String>>> first = new ArrayList<>();
+        List<CompletableFuture<Reply>> first = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
-            first.add(client.getAsync(node, "/c?op=create", null));
+            first.add(CompletableFuture.supplyAsync(
+                    () -> Browser.getWithSessionId(node, "/s?op=set&name=created&value=yes", null), threads));
         }
         Poll.until(BOUND, "the connection set-up waits for the sentinel", () -> !sentinel.heldReplies().isEmpty());
         Thread.sleep(1000); // the fault's duration: the requests arrive while the sentinel is slow
         sentinel.release();
 
-        for (CompletableFuture<HttpResponse<String>> f : first) {
-            HttpResponse<String> r = f.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(r.statusCode()).as("%s", r.body()).isEqualTo(200);
+        for (CompletableFuture<Reply> f : first) {
+            Reply r = f.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(r.status()).as("%s", r).isEqualTo(200);
         }
         assertThat(node.contextManager().store().metrics().getRedisErrors()).isZero();
     }

@@ -1,8 +1,10 @@
 package io.redissessions.tomcat;
 
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.TestWebapp;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,23 +16,23 @@ class FormLoginTest extends NodesTestBase {
         TomcatNode a = started(node("a").formLogin().start());
         TomcatNode b = started(node("b").formLogin().start());
         TomcatNode c = started(node("c").formLogin().start());
-        Browser browser = new Browser(a, b, c);
+        Browser browser = Browser.of(a, b, c);
 
-        HttpResponse<String> loginPage = browser.get(a, "/protected/page?item=42");
-        assertThat(loginPage.statusCode()).isEqualTo(200);
+        Reply loginPage = browser.get(a, "/protected/page?item=42");
+        assertThat(loginPage.status()).isEqualTo(200);
         assertThat(loginPage.body()).isEqualTo("LOGIN-PAGE");
         String idBeforeLogin = browser.sessionId().orElseThrow();
         assertSavedBeforeTheResponse(a, idBeforeLogin);
 
-        HttpResponse<String> login = browser.post(b, "/j_security_check", "j_username=alice&j_password=secret");
-        assertThat(login.statusCode()).isEqualTo(303);
+        Reply login = browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm());
+        assertThat(login.status()).isEqualTo(303);
         assertThat(login.headers().firstValue("Location")).hasValueSatisfying(
                 l -> assertThat(l).endsWith("/app/protected/page?item=42"));
         assertThat(browser.sessionId()).isPresent().isNotEqualTo(java.util.Optional.of(idBeforeLogin));
 
-        HttpResponse<String> page = browser.get(c, "/protected/page?item=42");
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).isEqualTo("PROTECTED /protected/page user=alice method=GET query=item=42 field=null");
+        Reply page = browser.get(c, "/protected/page?item=42");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("PROTECTED /protected/page user=alice method=GET query=item=42 field=null node=c admin=false auth=FORM");
 
         // the principal stays with the session on every node
         assertThat(browser.body(a, "/s?op=user")).isEqualTo("alice true");
@@ -43,14 +45,14 @@ class FormLoginTest extends NodesTestBase {
         TomcatNode a = started(node("a").formLogin().start());
         TomcatNode b = started(node("b").formLogin().start());
         TomcatNode c = started(node("c").formLogin().start());
-        Browser browser = new Browser(a, b, c);
+        Browser browser = Browser.of(a, b, c);
         String before = browser.body(c, "/s?op=set&name=cart&value=apple");
 
         assertThat(browser.get(a, "/protected/page").body()).isEqualTo("LOGIN-PAGE");
         String loginPageId = browser.sessionId().orElseThrow();
         assertThat(loginPageId).isNotEqualTo(before); // Tomcat changes the id before the login page
         assertSavedBeforeTheResponse(a, loginPageId);
-        assertThat(browser.post(b, "/j_security_check", "j_username=alice&j_password=secret").statusCode())
+        assertThat(browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm()).status())
                 .isEqualTo(303);
 
         assertThat(browser.body(c, "/protected/page")).startsWith("PROTECTED /protected/page user=alice");
@@ -72,25 +74,25 @@ class FormLoginTest extends NodesTestBase {
         TomcatNode a = started(node("a").formLogin().start());
         TomcatNode b = started(node("b").formLogin().start());
         TomcatNode c = started(node("c").formLogin().start());
-        Browser browser = new Browser(a, b, c);
+        Browser browser = Browser.of(a, b, c);
 
-        HttpResponse<String> loginPage = browser.post(a, "/protected/form", "field=value%201");
+        Reply loginPage = browser.post(a, "/protected/form", "field=value%201");
         assertThat(loginPage.body()).isEqualTo("LOGIN-PAGE");
-        HttpResponse<String> login = browser.post(b, "/j_security_check", "j_username=alice&j_password=secret");
-        assertThat(login.statusCode()).isEqualTo(303);
+        Reply login = browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm());
+        assertThat(login.status()).isEqualTo(303);
 
-        HttpResponse<String> replay = browser.get(c, "/protected/form");
-        assertThat(replay.statusCode()).isEqualTo(200);
-        assertThat(replay.body()).isEqualTo("PROTECTED /protected/form user=alice method=POST query=null field=value 1");
+        Reply replay = browser.get(c, "/protected/form");
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.body()).isEqualTo("PROTECTED /protected/form user=alice method=POST query=null field=value 1 node=c admin=false auth=FORM");
     }
 
     @Test
     void wrongPasswordShowsTheErrorPageAndLogsNobodyIn() {
         TomcatNode a = started(node("a").formLogin().start());
         TomcatNode b = started(node("b").formLogin().start());
-        Browser browser = new Browser(a, b);
+        Browser browser = Browser.of(a, b);
         browser.get(a, "/protected/page");
-        HttpResponse<String> login = browser.post(b, "/j_security_check", "j_username=alice&j_password=wrong");
+        Reply login = browser.post(b, "/j_security_check", "j_username=alice&j_password=wrong");
         assertThat(login.body()).isEqualTo("LOGIN-ERROR");
         assertThat(browser.get(a, "/protected/page").body()).isEqualTo("LOGIN-PAGE");
     }

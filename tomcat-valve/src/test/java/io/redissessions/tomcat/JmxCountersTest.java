@@ -1,5 +1,6 @@
 package io.redissessions.tomcat;
 
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
@@ -22,7 +23,7 @@ class JmxCountersTest extends NodesTestBase {
     @Test
     void unreadableSessionsAndExpiryPassesAreCounted() throws Exception {
         TomcatNode a = start("jmxcounters");
-        Browser browser = new Browser(a);
+        Browser browser = Browser.of(a);
         String id = browser.body("/s?op=set&name=user&value=alice");
         String key = a.contextManager().store().keys().sessionKey(id);
         redis.command("DEL", key);

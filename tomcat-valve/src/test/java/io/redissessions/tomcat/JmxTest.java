@@ -1,6 +1,7 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class JmxTest extends NodesTestBase {
                     m.setSigningKey("a-signing-key-of-32-bytes-length");
                 })
                 .start());
-        Browser browser = new Browser(a);
+        Browser browser = Browser.of(a);
         browser.body("/s?op=set&name=user&value=alice");
         browser.body("/s?op=get&name=user");
         browser.body("/s?op=get&name=user");

@@ -1,16 +1,10 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.core.store.StoredSession;
-import io.redissessions.testing.MutableClock;
 import io.redissessions.testing.Poll;
-import io.redissessions.tomcat.testapp.SessionEvents;
-import org.apache.catalina.Engine;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,12 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NodeSuffixTest extends NodesTestBase {
 
-    private TomcatNode startWithRoute(String name, String jvmRoute, MutableClock clock) {
-        TomcatNode.Builder b = node(name).context(c -> ((Engine) c.getParent().getParent()).setJvmRoute(jvmRoute));
-        if (clock != null) {
-            b.clock(clock);
-        }
-        return started(b.start());
+    private TomcatNode startWithRoute(String name, String jvmRoute) {
+        return started(node(name).jvmRoute(jvmRoute).start());
     }
 
     private List<String> sessionKeys() {
@@ -39,19 +29,15 @@ class NodeSuffixTest extends NodesTestBase {
     }
 
     /** A GET with exactly this session cookie, no jar. */
-    private static String getWithCookie(TomcatNode node, String path, String sessionCookie) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-                .header("Cookie", "JSESSIONID=" + sessionCookie).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return r.body();
+    private static String getWithCookie(TomcatNode node, String path, String sessionCookie) {
+        return Browser.ok(Browser.getWithSessionId(node, path, sessionCookie));
     }
 
     @Test
     void sessionIsStoredWithoutTheJvmRouteAndFoundByEveryNode() {
-        TomcatNode t1 = startWithRoute("t1", "t1", null);
-        TomcatNode t2 = startWithRoute("t2", "t2", null);
-        Browser browser = new Browser(t1, t2);
+        TomcatNode t1 = startWithRoute("t1", "t1");
+        TomcatNode t2 = startWithRoute("t2", "t2");
+        Browser browser = Browser.of(t1, t2);
 
         String id = browser.body(t1, "/s?op=set&name=user&value=alice");
         assertThat(id).endsWith(".t1");
@@ -69,10 +55,10 @@ class NodeSuffixTest extends NodesTestBase {
     }
 
     @Test
-    void sessionIsFoundWhateverSuffixTheRequestedIdCarries() throws Exception {
-        TomcatNode t1 = startWithRoute("t1", "t1", null);
+    void sessionIsFoundWhateverSuffixTheRequestedIdCarries() {
+        TomcatNode t1 = startWithRoute("t1", "t1");
         TomcatNode plain = started(node("plain").start()); // no jvmRoute
-        Browser browser = new Browser(t1);
+        Browser browser = Browser.of(t1);
         String id = browser.body(t1, "/s?op=set&name=user&value=alice");
         String clusterId = RedisSessionManager.clusterId(id);
 
@@ -90,12 +76,12 @@ class NodeSuffixTest extends NodesTestBase {
         assertThat(getWithCookie(plain, "/s?op=invalidate", clusterId + ".other")).isEqualTo("invalidated");
         assertThat(browser.body(t1, "/s?op=get&name=user")).isEqualTo("no-session");
         assertThat(sessionKeys()).isEmpty();
-        assertThat(SessionEvents.destroyed(id) + SessionEvents.destroyed(clusterId + ".other")).isEqualTo(1);
+        assertThat(events().destroyed(id)).hasSize(1);
     }
 
     @Test
-    void sessionStoredByJettyUnderItsClusterIdIsFound() throws Exception {
-        TomcatNode t1 = startWithRoute("t1", "t1", null);
+    void sessionStoredByJettyUnderItsClusterIdIsFound() {
+        TomcatNode t1 = startWithRoute("t1", "t1");
         // what a Jetty node writes: key = cluster id "node0..." (worker name prefix, no suffix)
         String jettyClusterId = "jettyA" + Long.toString(System.nanoTime(), 36);
         var store = new io.redissessions.core.store.RedisSessionStore(t1.manager.getConfig(), namespace,
@@ -112,9 +98,9 @@ class NodeSuffixTest extends NodesTestBase {
 
     @Test
     void changedIdKeepsTheRouteInTomcatAndLosesItInRedis() {
-        TomcatNode t1 = startWithRoute("t1", "t1", null);
-        TomcatNode t2 = startWithRoute("t2", "t2", null);
-        Browser browser = new Browser(t1, t2);
+        TomcatNode t1 = startWithRoute("t1", "t1");
+        TomcatNode t2 = startWithRoute("t2", "t2");
+        Browser browser = Browser.of(t1, t2);
         String id = browser.body(t1, "/s?op=set&name=user&value=alice");
 
         String newId = browser.body(t2, "/s?op=changeId");
@@ -126,11 +112,10 @@ class NodeSuffixTest extends NodesTestBase {
 
     @Test
     void expiredSessionIsDestroyedOnceUnderTheClaimingNodesRoute() {
-        MutableClock clock = MutableClock.startingNow();
-        TomcatNode t1 = startWithRoute("t1", "t1", clock);
-        TomcatNode t2 = startWithRoute("t2", "t2", clock);
-        Browser browser = new Browser(t1);
-        String id = browser.body(t1, "/s?op=maxInactive&value=1");
+        TomcatNode t1 = startWithRoute("t1", "t1");
+        TomcatNode t2 = startWithRoute("t2", "t2");
+        Browser browser = Browser.of(t1);
+        String id = browser.body(t1, "/s?op=setMaxInactive&value=1");
         String clusterId = RedisSessionManager.clusterId(id);
 
         Poll.until(Duration.ofSeconds(30), "the session expires by Redis's clock", () -> {
@@ -140,8 +125,8 @@ class NodeSuffixTest extends NodesTestBase {
         t2.backgroundProcess();
         t1.backgroundProcess();
 
-        assertThat(SessionEvents.destroyed(clusterId + ".t2")).isEqualTo(1);
-        assertThat(SessionEvents.destroyed(id)).isZero();
+        assertThat(events().destroyed(clusterId)).singleElement()
+                .satisfies(e -> assertThat(e.sessionId()).isEqualTo(clusterId + ".t2"));
         assertThat(sessionKeys()).isEmpty();
     }
 

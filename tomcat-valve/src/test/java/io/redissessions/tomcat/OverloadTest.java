@@ -1,9 +1,11 @@
 package io.redissessions.tomcat;
 
 import io.redissessions.testing.Poll;
+import io.redissessions.testing.contract.Concurrently;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OverloadTest extends NodesTestBase {
 
-    private final CookieClient client = new CookieClient();
-
     private static int blockedClients() {
         Matcher m = Pattern.compile("blocked_clients:(\\d+)").matcher(redis.command("INFO", "clients"));
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
@@ -29,35 +29,36 @@ class OverloadTest extends NodesTestBase {
 
     @Test
     void noPooledConnectionInTimeAnswers503EvenInLocalMode() throws Exception {
-        TomcatNode a = started(node("a").context(CookieClient::install).manager(m -> {
+        TomcatNode a = started(node("a").manager(m -> {
             m.setFailureMode("local");
             m.setPoolMaxTotal(1);
             m.setPoolMaxWaitMillis(300);
             m.setSocketTimeoutMillis(20_000);
         }).start());
-        String busy = client.body(a, "/c?op=create", null);
-        String other = client.body(a, "/c?op=create", null);
+        String busy = Browser.of(a).body("/s?op=set&name=n&value=start");
+        String other = Browser.of(a).body("/s?op=set&name=n&value=start");
 
         // the only connection stays in use: the busy session's save waits in Redis
         redis.command("CLIENT", "PAUSE", "30000", "WRITE");
-        CompletableFuture<HttpResponse<String>> holding;
-        HttpResponse<String> r;
+        CompletableFuture<Reply> holding;
+        Reply r;
         try {
-            holding = client.getAsync(a, "/c?op=incrSync", busy);
+            holding = Concurrently.onOwnThread("holding", () -> Browser.getWithSessionId(a, "/s?op=set&name=n&value=changed", busy));
             Poll.until(Duration.ofSeconds(20), "the save holds the only connection", () -> blockedClients() == 1);
 
-            r = client.get(a, "/c?op=get", other);
+            r = Browser.getWithSessionId(a, "/s?op=get&name=n", other);
         } finally {
             redis.command("CLIENT", "UNPAUSE");
         }
 
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(r.status()).as(r.toString()).isEqualTo(503);
         assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
-        assertThat(holding.get(1, TimeUnit.MINUTES).body()).isEqualTo("1");
+        assertThat(Browser.ok(holding.get(1, TimeUnit.MINUTES))).isEqualTo(busy);
         RedisSessionManager m = a.contextManager();
         assertThat(m.getLocalSessions()).as("node-local sessions").isZero();
         assertThat(m.isRedisReachable()).isTrue();
         assertThat(m.getStoreMetrics().getPoolExhaustions()).isEqualTo(1);
-        assertThat(client.body(a, "/c?op=get", other)).isEqualTo("0");
+        assertThat(Browser.ok(Browser.getWithSessionId(a, "/s?op=get&name=n", other))).isEqualTo("start");
+        assertThat(Browser.ok(Browser.getWithSessionId(a, "/s?op=get&name=n", busy))).isEqualTo("changed");
     }
 }

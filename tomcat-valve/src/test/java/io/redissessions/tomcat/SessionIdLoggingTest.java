@@ -2,6 +2,7 @@ package io.redissessions.tomcat;
 
 import io.redissessions.core.SessionIds;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,16 +95,16 @@ class SessionIdLoggingTest extends NodesTestBase {
         int port = RedisServer.freePort();
         own = RedisServer.builder().port(port).start();
         TomcatNode a = startOn("a", port, "fail");
-        Browser browser = new Browser(a);
+        Browser browser = Browser.of(a);
         String id = browser.body("/s?op=set&name=user&value=alice");
 
         own.kill();
         for (int i = 0; i < 3; i++) {
-            assertThat(browser.get("/s?op=get&name=user").statusCode()).isEqualTo(503);
+            assertThat(browser.get("/s?op=get&name=user").status()).isEqualTo(503);
         }
         // the id in the URL instead of the cookie (URL rewriting)
-        Browser noCookies = new Browser(a);
-        assertThat(noCookies.get("/s;jsessionid=" + id + "?op=get&name=user").statusCode()).isEqualTo(503);
+        Browser noCookies = Browser.of(a);
+        assertThat(noCookies.get("/s;jsessionid=" + id + "?op=get&name=user").status()).isEqualTo(503);
         own.start();
         browser.forgetCookies();
         browser.body("/s?op=set&name=user&value=bob");
@@ -119,7 +120,7 @@ class SessionIdLoggingTest extends NodesTestBase {
         int port = RedisServer.freePort();
         own = RedisServer.builder().port(port).start();
         TomcatNode a = startOn("a", port, "local");
-        Browser browser = new Browser(a);
+        Browser browser = Browser.of(a);
         String stored = browser.body("/s?op=set&name=user&value=alice");
 
         own.kill();

@@ -3,6 +3,8 @@ package io.redissessions.tomcat;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisBinary;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,6 @@ class StalledRedisTest {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final CookieClient client = new CookieClient();
     private String namespace;
 
     @BeforeEach
@@ -74,30 +74,31 @@ class StalledRedisTest {
                     m.setSocketTimeoutMillis(socketTimeoutMillis);
                     m.setPoolMaxWaitMillis(500);
                 })
-                .context(CookieClient::install)
                 .start());
     }
 
     private List<String> sessions(TomcatNode node) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
-            ids.add(client.body(node, "/c?op=create", null));
+            ids.add(Browser.ok(Browser.getWithSessionId(node, "/s?op=set&name=created&value=yes", null)));
         }
         for (String id : ids) {
-            assertThat(client.body(node, "/c?op=incrSync", id)).isEqualTo("1");
+            assertThat(Browser.ok(Browser.getWithSessionId(node, "/s?op=incr&name=n", id))).isEqualTo("1");
         }
         return ids;
     }
 
     /** One request per session, all at once, half to each node; every one must return. */
-    private List<HttpResponse<String>> concurrentRequests(List<String> ids, TomcatNode... nodes) {
-        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+    private List<Reply> concurrentRequests(List<String> ids, TomcatNode... nodes) {
+        List<CompletableFuture<Reply>> sent = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            sent.add(client.getAsync(nodes[i % nodes.length], "/c?op=incrSync", ids.get(i)));
+            TomcatNode node = nodes[i % nodes.length];
+            String id = ids.get(i);
+            sent.add(CompletableFuture.supplyAsync(() -> Browser.getWithSessionId(node, "/s?op=incr&name=n", id), threads));
         }
         long deadline = System.nanoTime() + HANG.toNanos();
-        List<HttpResponse<String>> answers = new ArrayList<>();
-        for (CompletableFuture<HttpResponse<String>> f : sent) {
+        List<Reply> answers = new ArrayList<>();
+        for (CompletableFuture<Reply> f : sent) {
             try {
                 answers.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (TimeoutException e) {
@@ -109,9 +110,9 @@ class StalledRedisTest {
         return answers;
     }
 
-    private static void assertFailureAnswers(List<HttpResponse<String>> answers) {
+    private static void assertFailureAnswers(List<Reply> answers) {
         assertThat(answers).allSatisfy(r -> {
-            assertThat(r.statusCode()).as("the failure answer, not a 500 nor a new session").isEqualTo(503);
+            assertThat(r.status()).as("the failure answer, not a 500 nor a new session").isEqualTo(503);
             assertThat(r.headers().allValues("Set-Cookie")).as("no new session handed out").isEmpty();
         });
     }
@@ -121,9 +122,9 @@ class StalledRedisTest {
         for (int i = 0; i < ids.size(); i++) {
             TomcatNode node = nodes[i % nodes.length];
             String id = ids.get(i);
-            Poll.until(HANG, "session " + i + " is served again by " + node.name,
-                    () -> client.get(node, "/c?op=get", id).statusCode() == 200);
-            assertThat(client.body(node, "/c?op=get", id)).as("not a new session").isEqualTo("1");
+            Poll.until(HANG, "session " + i + " is served again by " + node.name(),
+                    () -> Browser.getWithSessionId(node, "/s?op=get&name=n", id).status() == 200);
+            assertThat(Browser.ok(Browser.getWithSessionId(node, "/s?op=get&name=n", id))).as("not a new session").isEqualTo("1");
         }
     }
 
@@ -135,7 +136,7 @@ class StalledRedisTest {
         List<String> ids = sessions(a);
 
         redis.pause();
-        List<HttpResponse<String>> answers;
+        List<Reply> answers;
         try {
             answers = concurrentRequests(ids, a, b);
             answers.addAll(concurrentRequests(ids, b, a)); // again, with the broken connections gone
@@ -160,7 +161,7 @@ class StalledRedisTest {
 
         Future<String> sleep = threads.submit(() -> redis.command("DEBUG", "SLEEP", "8"));
         Poll.until(HANG, "Redis is busy sleeping", () -> !answersWithin(redis, 100));
-        List<HttpResponse<String>> answers = concurrentRequests(ids, a, b);
+        List<Reply> answers = concurrentRequests(ids, a, b);
         assertThat(sleep.isDone()).as("all answered while Redis still slept").isFalse();
 
         assertFailureAnswers(answers);
@@ -187,19 +188,20 @@ class StalledRedisTest {
         // only connectTimeoutMillis (500) can end a wait within HANG: the socket timeout is a minute
         TomcatNode a = node("a", "redis://127.0.0.1:" + full.getLocalPort(), 60_000);
 
-        List<HttpResponse<String>> answers = new ArrayList<>();
+        List<Reply> answers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             answers.addAll(concurrentRequests(List.of("no-such-session-" + i), a));
         }
-        HttpResponse<String> create = concurrentRequestsWithoutSession(a);
+        Reply create = concurrentRequestsWithoutSession(a);
 
         assertFailureAnswers(answers);
-        assertThat(create.statusCode()).as("a new session needs Redis too").isEqualTo(503);
+        assertThat(create.status()).as("a new session needs Redis too").isEqualTo(503);
         assertThat(a.contextManager().isRedisReachable()).isFalse();
     }
 
-    private HttpResponse<String> concurrentRequestsWithoutSession(TomcatNode node) throws Exception {
-        return client.getAsync(node, "/c?op=create", null).get(HANG.toMillis(), TimeUnit.MILLISECONDS);
+    private Reply concurrentRequestsWithoutSession(TomcatNode node) throws Exception {
+        return CompletableFuture.supplyAsync(() -> Browser.getWithSessionId(node, "/s?op=set&name=created&value=yes", null), threads)
+                .get(HANG.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A raw PING with a short timeout: false while Redis does not answer. */

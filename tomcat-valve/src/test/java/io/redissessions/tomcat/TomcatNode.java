@@ -1,8 +1,10 @@
 package io.redissessions.tomcat;
 
-import io.redissessions.tomcat.testapp.PageServlet;
-import io.redissessions.tomcat.testapp.SessionEvents;
-import io.redissessions.tomcat.testapp.SessionServlet;
+import io.redissessions.testing.JavaSources;
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.TestWebapp;
+import io.redissessions.testing.web.WebNode;
+import jakarta.servlet.http.HttpServlet;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.ContextConfig;
@@ -14,40 +16,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
+import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
- * One embedded Tomcat node with the test webapp at {@code /app}: {@link SessionServlet} at
- * {@code /app/s}, FORM login pages, {@link SessionEvents} as listener, and a
- * {@link RedisSessionManager} configured like a user would (plus the test's clock).
+ * One embedded Tomcat node with the test webapp ({@link TestWebapp}, compiled against Tomcat's
+ * servlet API, in WEB-INF/classes: only the webapp's loader sees its classes) at {@code /app}, the
+ * users of {@link TestWebapp#USERS}, and a {@link RedisSessionManager} configured like a user
+ * would (plus the test's clock). Tomcat's background thread is off: tests run the manager's
+ * background work themselves ({@link #backgroundProcess()}).
  */
-final class TomcatNode implements AutoCloseable {
-
-    static final String WEB_XML_PLAIN = """
-            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true"/>
-            """;
-
-    static final String WEB_XML_FORM_LOGIN = """
-            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
-              <security-constraint>
-                <web-resource-collection>
-                  <web-resource-name>protected</web-resource-name>
-                  <url-pattern>/protected/*</url-pattern>
-                </web-resource-collection>
-                <auth-constraint><role-name>user</role-name></auth-constraint>
-              </security-constraint>
-              <login-config>
-                <auth-method>FORM</auth-method>
-                <form-login-config>
-                  <form-login-page>/login</form-login-page>
-                  <form-error-page>/login-error</form-error-page>
-                </form-login-config>
-              </login-config>
-              <security-role><role-name>user</role-name></security-role>
-            </web-app>
-            """;
+final class TomcatNode implements WebNode, AutoCloseable {
 
     final String name;
     final Tomcat tomcat;
@@ -56,24 +35,27 @@ final class TomcatNode implements AutoCloseable {
     private final Path baseDir;
     private final boolean ownDocBase;
     private final Path docBase;
+    private boolean stopped;
 
     private TomcatNode(Builder b) throws IOException, LifecycleException {
         this.name = b.name;
         this.baseDir = Files.createTempDirectory("tomcat-" + b.name);
         this.ownDocBase = b.docBase == null;
-        this.docBase = b.docBase != null ? b.docBase : Files.createDirectories(baseDir.resolve("webapp"));
-        Path webInf = Files.createDirectories(docBase.resolve("WEB-INF"));
-        if (!Files.exists(webInf.resolve("web.xml"))) {
-            Files.writeString(webInf.resolve("web.xml"), b.formLogin ? WEB_XML_FORM_LOGIN : WEB_XML_PLAIN);
-        }
+        this.docBase = b.docBase != null ? b.docBase : webapp(baseDir.resolve("webapp"), b.login);
 
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         tomcat.setPort(0);
         tomcat.getEngine().setName(b.name); // the JMX domain: distinct per node in one JVM
+        tomcat.getEngine().setBackgroundProcessorDelay(-1);
+        if (b.jvmRoute != null) {
+            tomcat.getEngine().setJvmRoute(b.jvmRoute);
+        }
         tomcat.setAddDefaultWebXmlToWebapp(false);
-        tomcat.addUser("alice", "secret");
-        tomcat.addRole("alice", "user");
+        for (TestWebapp.User user : TestWebapp.USERS) {
+            tomcat.addUser(user.name(), user.password());
+            user.roles().forEach(role -> tomcat.addRole(user.name(), role));
+        }
 
         ContextConfig config = new ContextConfig();
         config.setDefaultWebXml(tomcat.noDefaultWebXmlPath());
@@ -82,13 +64,17 @@ final class TomcatNode implements AutoCloseable {
         scanner.setScanClassPath(false);
         scanner.setScanManifest(false);
         context.setJarScanner(scanner);
+        context.addParameter(TestWebapp.NODE_NAME, b.name);
+        if (b.eventsFile != null) {
+            context.addParameter(TestWebapp.EVENTS_FILE, b.eventsFile.toString());
+        }
 
         if (b.useManager) {
             manager = new RedisSessionManager();
             manager.setUri(b.redisUri);
             manager.setNamespace(b.namespace);
             manager.setNodeId(b.name);
-            manager.setAllowedClasses("io.redissessions.tomcat.testapp.*");
+            manager.setAllowedClasses(TestWebapp.ALLOWED_CLASSES);
             if (b.clock != null) {
                 manager.setClock(b.clock);
             }
@@ -99,27 +85,30 @@ final class TomcatNode implements AutoCloseable {
         }
         b.contextSettings.accept(context);
 
-        Tomcat.addServlet(context, "session", new SessionServlet()).setAsyncSupported(true);
-        context.addServletMappingDecoded("/s", "session");
-        Tomcat.addServlet(context, "page", new PageServlet());
-        context.addServletMappingDecoded("/login", "page");
-        context.addServletMappingDecoded("/login-error", "page");
-        context.addServletMappingDecoded("/protected/*", "page");
-        context.addApplicationListener(SessionEvents.class.getName());
-
         tomcat.getConnector();
         tomcat.start();
+    }
+
+    /** The test webapp in a new directory, compiled against the servlet API Tomcat runs with. */
+    static Path webapp(Path dir, TestWebapp.Login login) {
+        return TestWebapp.build(dir, List.of(JavaSources.locationOf(HttpServlet.class)), login);
     }
 
     static Builder builder(String name, String redisUri, String namespace) {
         return new Builder(name, redisUri, namespace);
     }
 
+    @Override
+    public String name() {
+        return name;
+    }
+
     int port() {
         return tomcat.getConnector().getLocalPort();
     }
 
-    String baseUrl() {
+    @Override
+    public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/app";
     }
 
@@ -133,7 +122,11 @@ final class TomcatNode implements AutoCloseable {
         context.getManager().backgroundProcess();
     }
 
-    void stop() {
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         try {
             tomcat.stop();
             tomcat.destroy();
@@ -145,22 +138,15 @@ final class TomcatNode implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        deleteRecursively(baseDir);
-        if (!ownDocBase) {
-            return;
+        TestFiles.deleteRecursively(baseDir);
+        if (ownDocBase) {
+            TestFiles.deleteRecursively(docBase);
         }
-        deleteRecursively(docBase);
     }
 
-    static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @Override
+    public String toString() {
+        return name;
     }
 
     static final class Builder {
@@ -168,9 +154,11 @@ final class TomcatNode implements AutoCloseable {
         private final String redisUri;
         private final String namespace;
         private Clock clock;
-        private boolean formLogin;
+        private TestWebapp.Login login = TestWebapp.Login.NONE;
         private boolean useManager = true;
         private Path docBase;
+        private Path eventsFile;
+        private String jvmRoute;
         private Consumer<RedisSessionManager> managerSettings = m -> { };
         private Consumer<Context> contextSettings = c -> { };
 
@@ -185,8 +173,14 @@ final class TomcatNode implements AutoCloseable {
             return this;
         }
 
+        /** The webapp's FORM login variant (login page, protected pages). */
         Builder formLogin() {
-            this.formLogin = true;
+            return login(TestWebapp.Login.FORM);
+        }
+
+        /** A login variant of the webapp (protected pages; FORM or BASIC). */
+        Builder login(TestWebapp.Login login) {
+            this.login = login;
             return this;
         }
 
@@ -196,8 +190,21 @@ final class TomcatNode implements AutoCloseable {
             return this;
         }
 
+        /** A webapp of the test's own (see {@link #webapp}); it stays when the node closes. */
         Builder docBase(Path docBase) {
             this.docBase = docBase;
+            return this;
+        }
+
+        /** Where the webapp's listeners log their events. */
+        Builder eventsFile(Path file) {
+            this.eventsFile = file;
+            return this;
+        }
+
+        /** Tomcat's jvmRoute: appended to the ids this node creates. */
+        Builder jvmRoute(String route) {
+            this.jvmRoute = route;
             return this;
         }
 

@@ -1,5 +1,8 @@
 package io.redissessions.tomcat;
 
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.TestWebapp;
 import org.apache.catalina.Authenticator;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Valve;
@@ -26,16 +29,16 @@ class ValvePlacementTest extends NodesTestBase {
 
     @AfterEach
     void deleteDocBases() {
-        docBases.forEach(TomcatNode::deleteRecursively);
+        docBases.forEach(TestFiles::deleteRecursively);
     }
 
-    private Path webappWithContextXml(String contextXml, String webXml) throws IOException {
-        Path docBase = Files.createTempDirectory("webapp-context-xml");
+    /** The test webapp (with or without FORM login) with this META-INF/context.xml. */
+    private Path webappWithContextXml(String contextXml, boolean formLogin) throws IOException {
+        Path docBase = TomcatNode.webapp(Files.createTempDirectory("webapp-context-xml"),
+                formLogin ? TestWebapp.Login.FORM : TestWebapp.Login.NONE);
         docBases.add(docBase);
         Files.createDirectories(docBase.resolve("META-INF"));
         Files.writeString(docBase.resolve("META-INF/context.xml"), contextXml);
-        Files.createDirectories(docBase.resolve("WEB-INF"));
-        Files.writeString(docBase.resolve("WEB-INF/web.xml"), webXml);
         return docBase;
     }
 
@@ -55,18 +58,18 @@ class ValvePlacementTest extends NodesTestBase {
                   <Manager className="io.redissessions.tomcat.RedisSessionManager" uri="%s/0" namespace="%s"/>
                 </Context>
                 """.formatted(redis.uri(), namespace);
-        Path docBase = webappWithContextXml(contextXml, TomcatNode.WEB_XML_FORM_LOGIN);
+        Path docBase = webappWithContextXml(contextXml, true);
         TomcatNode a = started(node("a").docBase(docBase).managerFromContextXml().start());
         TomcatNode b = started(node("b").docBase(docBase).managerFromContextXml().start());
 
         assertThat(a.context.getManager()).isInstanceOf(RedisSessionManager.class);
         assertThat(valveClasses(a)).containsSubsequence("RedisSessionValve", "FormAuthenticator")
                 .filteredOn("RedisSessionValve"::equals).hasSize(1);
-        Browser browser = new Browser(a, b);
+        Browser browser = Browser.of(a, b);
         browser.body("/s?op=set&name=user&value=alice");
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
         assertThat(browser.get(a, "/protected/page").body()).isEqualTo("LOGIN-PAGE");
-        assertThat(browser.post(b, "/j_security_check", "j_username=alice&j_password=secret").statusCode())
+        assertThat(browser.post(b, "/j_security_check", TestWebapp.ALICE.loginForm()).status())
                 .isEqualTo(303);
         assertThat(browser.body(a, "/protected/page")).startsWith("PROTECTED /protected/page user=alice");
     }
@@ -78,7 +81,7 @@ class ValvePlacementTest extends NodesTestBase {
                   <Manager className="io.redissessions.tomcat.RedisSessionManager" uri="%s" namespace="%s"/>
                 </Context>
                 """.formatted(redis.uri(), namespace);
-        Path docBase = webappWithContextXml(contextXml, TomcatNode.WEB_XML_FORM_LOGIN);
+        Path docBase = webappWithContextXml(contextXml, true);
         TomcatNode a = started(node("a").docBase(docBase).managerFromContextXml().start());
 
         assertThat(valveClasses(a)).containsSubsequence("RedisSessionValve", "FormAuthenticator")
@@ -94,7 +97,7 @@ class ValvePlacementTest extends NodesTestBase {
                   <Manager className="io.redissessions.tomcat.RedisSessionManager" uri="%s" namespace="%s"/>
                 </Context>
                 """.formatted(redis.uri(), namespace);
-        Path docBase = webappWithContextXml(contextXml, TomcatNode.WEB_XML_FORM_LOGIN);
+        Path docBase = webappWithContextXml(contextXml, true);
 
         AtomicReference<TomcatNode> node = new AtomicReference<>();
         List<String> messages = captureLogs(() -> node.set(started(node("a").docBase(docBase).managerFromContextXml().start())));
@@ -123,7 +126,7 @@ class ValvePlacementTest extends NodesTestBase {
                            connectTimeoutMillis="2s" namespace="%s"/>
                 </Context>
                 """.formatted(redis.uri(), namespace);
-        Path docBase = webappWithContextXml(contextXml, TomcatNode.WEB_XML_PLAIN);
+        Path docBase = webappWithContextXml(contextXml, false);
 
         AtomicReference<TomcatNode> node = new AtomicReference<>();
         List<String> messages = captureLogs(() -> node.set(started(node("a").docBase(docBase).managerFromContextXml().start())));

@@ -28,7 +28,10 @@ import java.util.function.Consumer;
  * rest wait for the next pass). A failure of one session (unreadable data, a listener that throws)
  * costs that session only; a shard of the index that fails costs the other shards nothing; a
  * failure of Redis ends the pass, which the next one retries. Every completed pass is counted
- * ({@code expiryPasses}), so tests can wait for one instead of sleeping.
+ * ({@code expiryPasses}) and logged at DEBUG ("expiry pass completed for namespace ..."), so tests
+ * can wait for one instead of sleeping: an {@link #expirePass} when the listeners of what it
+ * claimed have run, a {@link #claimPass} when its claims are made (the container runs the
+ * listeners after that, before its next pass).
  */
 public final class ExpiryClaims {
 
@@ -71,7 +74,7 @@ public final class ExpiryClaims {
                     expired++;
                 }
             } while (batch.size() == BATCH && expired < MAX_PER_PASS);
-            store.metrics().expiryPass();
+            passCompleted(expired, "claimed and finished");
         } catch (SessionStoreException e) {
             claimFailed(e);
         }
@@ -95,11 +98,23 @@ public final class ExpiryClaims {
                     all.add(claim.id());
                 }
             } while (batch.size() == BATCH && all.size() < MAX_PER_PASS);
-            store.metrics().expiryPass();
+            passCompleted(all.size(), "claimed for the container to destroy");
         } catch (SessionStoreException e) {
             claimFailed(e);
         }
         return all;
+    }
+
+    /**
+     * Counts a completed pass ({@code expiryPasses}) and logs it at DEBUG: one line per pass, which
+     * an operator (or a test of a container it cannot reach into) can follow.
+     */
+    private void passCompleted(int sessions, String what) {
+        store.metrics().expiryPass();
+        if (log.isDebugEnabled()) {
+            log.debug("redis-sessions: expiry pass completed for namespace '" + service.namespace() + "': " + sessions
+                    + " expired sessions " + what);
+        }
     }
 
     /** Whether this node holds an unfinished claim on the session (from {@link #claimPass}). */

@@ -1,18 +1,18 @@
 package io.redissessions.core.codec;
 
+import io.redissessions.testing.JavaSources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,13 +47,7 @@ class WebappOnlyClassTest {
 
     @BeforeAll
     static void compileTheWebappClass() throws IOException {
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        assertThat(compiler).as("a JDK with javax.tools").isNotNull();
-        Path source = classes.resolve("src/sessiontest/hidden/Badge.java");
-        Files.createDirectories(source.getParent());
-        Files.writeString(source, SOURCE);
-        int status = compiler.run(null, null, null, "--release", "17", "-d", classes.toString(), source.toString());
-        assertThat(status).as("javac exit status").isZero();
+        JavaSources.compile(Map.of(CLASS_NAME, SOURCE), List.of(), classes);
         webapp = new URLClassLoader(new URL[] {classes.toUri().toURL()}, WebappOnlyClassTest.class.getClassLoader());
     }
 

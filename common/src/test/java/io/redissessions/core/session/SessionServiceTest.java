@@ -212,6 +212,25 @@ class SessionServiceTest {
         }
     }
 
+    /** What a test of a container it cannot reach into (jetty-home) waits for: one DEBUG line per completed pass. */
+    @Test
+    void everyCompletedExpiryPassIsCountedAndLoggedAtDebugAndAFailedOneIsNot() {
+        RecordingLog log = new RecordingLog(true);
+        SessionService s = service(log, "fail");
+        String line = "expiry pass completed for namespace 'svc'";
+
+        s.expiry().expirePass(state -> { });
+        s.expiry().claimPass();
+        assertThat(s.metrics().getExpiryPasses()).isEqualTo(2);
+        assertThat(log.count("DEBUG", line)).isEqualTo(2);
+
+        redis.kill();
+        s.expiry().expirePass(state -> { });
+        s.expiry().claimPass();
+        assertThat(s.metrics().getExpiryPasses()).as("passes that Redis failed").isEqualTo(2);
+        assertThat(log.count("DEBUG", line)).isEqualTo(2);
+    }
+
     @Test
     void aContainerThatExpiresLaterOpensAndFinishesEachClaim() {
         SessionService s = service();

@@ -1,7 +1,13 @@
 package io.redissessions.it.jetty;
 
-import io.redissessions.it.jetty.TestWebapps.Login;
+import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.EventLog;
+import io.redissessions.testing.web.TestWebapp;
+import io.redissessions.testing.web.TestWebapp.Login;
+import io.redissessions.testing.web.WebNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,30 +15,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.CookieManager;
-import java.net.HttpCookie;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real jetty-home distribution from Maven Central with the redis-sessions overlay, two server
- * processes with distinct worker names, a client that alternates between them (a non-sticky
- * balancer). Each node serves the same webapp in every environment, with FORM login: {@code /app}
- * (ee10), {@code /app11} (ee11), {@code /app9} (ee9), {@code /app8} (ee8), and {@code /basic}
- * (ee10 with BASIC login).
+ * processes with distinct worker names, a browser that alternates between them (a non-sticky
+ * balancer). Each node serves the tests' one webapp ({@link TestWebapp}) in every environment, with
+ * FORM login: {@code /app} (ee10), {@code /app11} (ee11), {@code /app9} (ee9), {@code /app8} (ee8,
+ * javax.servlet), and {@code /basic} (ee10 with BASIC login). Before it asserts "exactly once", a
+ * test waits until the stores of both nodes have completed expiry passes (each logs one DEBUG line
+ * per pass, counted as its {@code expiryPasses}), never for a time.
  */
 class JettyHomeDistributionIT {
 
@@ -43,29 +42,33 @@ class JettyHomeDistributionIT {
     private static RedisServer redis;
     private static final List<JettyHomeNode> nodes = new ArrayList<>();
 
-    /** The webapps of each node: context, environment, login. */
-    private static final List<JettyHomeNode.Webapp> WEBAPPS = new ArrayList<>();
-
     @BeforeAll
     static void startCluster() {
         redis = RedisServer.startStandalone();
-        WEBAPPS.add(new JettyHomeNode.Webapp("app", TestWebapps.build(WORK, "app", "ee10", Login.FORM, HOME), null));
-        WEBAPPS.add(new JettyHomeNode.Webapp("basic", TestWebapps.build(WORK, "basic", "ee10", Login.BASIC, HOME), null));
+        List<JettyHomeNode.Webapp> webapps = new ArrayList<>();
+        webapps.add(webapp("app", "ee10", Login.FORM));
+        webapps.add(webapp("basic", "ee10", Login.BASIC));
         for (String env : List.of("ee11", "ee9", "ee8")) {
-            String context = "app" + env.substring(2);
-            WEBAPPS.add(new JettyHomeNode.Webapp(context, TestWebapps.build(WORK, context, env, Login.FORM, HOME), env));
+            webapps.add(webapp("app" + env.substring(2), env, Login.FORM));
         }
         // both bases set up at once: each is a start.jar run of its own
-        nodes.addAll(List.of("nodeA", "nodeB").parallelStream().map(name -> JettyHomeNode.create(name, HOME, OVERLAY, WORK,
-                RedisServer.freePort(), new JettyHomeNode.Setup(
+        nodes.addAll(List.of("nodeA", "nodeB").parallelStream().map(name -> JettyHomeNode.create(name, HOME, OVERLAY,
+                WORK, RedisServer.freePort(), new JettyHomeNode.Setup(
                         List.of("http", "ee10-deploy", "ee11-deploy", "ee9-deploy", "ee8-deploy", "session-store-redis",
-                                TestWebapps.REALM_MODULE),
-                        WEBAPPS,
-                        Map.of("uri", redis.uri(), "allowedClasses", "io.redissessions.it.jetty.webapp.*",
+                                JettyHomeNode.REALM_MODULE),
+                        webapps,
+                        Map.of("uri", redis.uri(), "allowedClasses", TestWebapp.ALLOWED_CLASSES,
                                 "socketTimeoutMillis", "1500", "touchIntervalFraction", "0.2"),
                         Map.of("jetty.sessionIdManager.workerName", name, "jetty.sessionScavengeInterval.seconds", "1"),
-                        TestWebapps.realmModule()))).toList());
-        nodes.parallelStream().forEach(node -> node.start(Map.of("IT_EVENTS", events(node).toString())));
+                        JettyHomeNode.realmModule()))).toList());
+        nodes.parallelStream().forEach(node -> node.start(Map.of("REDIS_SESSIONS_TEST_EVENTS", events(node).toString(),
+                "REDIS_SESSIONS_TEST_NODE", node.name())));
+    }
+
+    /** The webapp at {@code /<context>} for {@code environment}; its environment file unless ee10 (the default). */
+    private static JettyHomeNode.Webapp webapp(String context, String environment, Login login) {
+        Path dir = JettyHomeNode.webapp(WORK.resolve("webapp-" + context), HOME, environment, login);
+        return new JettyHomeNode.Webapp(context, dir, environment.equals("ee10") ? null : environment);
     }
 
     @AfterAll
@@ -74,109 +77,79 @@ class JettyHomeDistributionIT {
         if (redis != null) {
             redis.close();
         }
+        for (String context : List.of("app", "basic", "app11", "app9", "app8")) {
+            TestFiles.deleteRecursively(WORK.resolve("webapp-" + context));
+        }
     }
 
     private static Path events(JettyHomeNode node) {
         return node.base().resolve("events.log");
     }
 
-    /** A browser behind a round-robin balancer. */
-    private static final class Client {
-        private final CookieManager cookies = new CookieManager();
-        private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
-        private final AtomicInteger next = new AtomicInteger();
-
-        String ok(String query) {
-            return ok(nodes.get(next.getAndIncrement() % nodes.size()), query);
-        }
-
-        String ok(JettyHomeNode node, String query) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.baseUri() + "/s?" + query))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).as(node + " " + query + ": " + r.body()).isEqualTo(200);
-                return r.body();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        String sessionId() {
-            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
-                    .map(HttpCookie::getValue).map(v -> v.contains(".") ? v.substring(0, v.indexOf('.')) : v)
-                    .findFirst().orElseThrow();
-        }
+    private static EventLog events() {
+        return new EventLog(nodes.stream().map(JettyHomeDistributionIT::events).toList());
     }
 
-    private static List<String> destroyedLines(String id) {
-        List<String> lines = new ArrayList<>();
-        for (JettyHomeNode node : nodes) {
-            Path f = events(node);
-            if (Files.exists(f)) {
-                try (Stream<String> s = Files.lines(f)) {
-                    s.filter(l -> l.startsWith("destroyed " + id + " ")).map(l -> node.name() + ": " + l).forEach(lines::add);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        return lines;
+    /** Waits until every node has completed an expiry pass (a scavenge) of /app that began after this call. */
+    private static void awaitScavengesOfEveryNode() {
+        nodes.forEach(n -> n.awaitScavenges("app", 1));
     }
 
     @Test
     void sessionIsSharedByBothProcesses() {
-        Client client = new Client();
-        client.ok("op=set&name=user&value=alice");
-        assertThat(client.ok("op=get&name=user")).isEqualTo("alice");
-        assertThat(client.ok("op=get&name=user")).isEqualTo("alice");
+        Browser browser = new Browser(nodes);
+        browser.body("/s?op=set&name=user&value=alice");
+        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
+        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
     }
 
     @Test
     void webappObjectChangedInPlaceIsSavedOnEveryNode() {
-        Client client = new Client();
+        Browser browser = new Browser(nodes);
         for (String item : List.of("apple", "pear", "plum")) {
-            client.ok("op=cart-add&value=" + item);
+            browser.body("/s?op=basket-add&value=" + item);
         }
-        assertThat(client.ok("op=cart")).isEqualTo("[apple, pear, plum] loader=WebAppClassLoader");
-        assertThat(client.ok("op=cart")).isEqualTo("[apple, pear, plum] loader=WebAppClassLoader");
+        assertThat(browser.body("/s?op=basket")).isEqualTo("[apple, pear, plum] loader=webapp");
+        assertThat(browser.body("/s?op=basket")).isEqualTo("[apple, pear, plum] loader=webapp");
     }
 
     @Test
-    void invalidationIsSeenByBothProcessesAndDestroysOnce() throws Exception {
-        Client client = new Client();
-        client.ok(nodes.get(0), "op=set&name=user&value=alice");
-        String id = client.sessionId();
-        client.ok(nodes.get(1), "op=invalidate");
-        assertThat(client.ok(nodes.get(0), "op=get&name=user")).isEqualTo("no-session");
-        assertThat(client.ok(nodes.get(1), "op=get&name=user")).isEqualTo("no-session");
-        Thread.sleep(2500); // both nodes scavenge (every second) meanwhile
-        assertThat(destroyedLines(id)).singleElement().asString().startsWith("nodeB: destroyed " + id + " {user=alice}");
+    void invalidationIsSeenByBothProcessesAndDestroysOnce() {
+        Browser browser = new Browser(nodes);
+        browser.body(0, "/s?op=set&name=user&value=alice");
+        String id = browser.clusterId();
+        browser.body(1, "/s?op=invalidate");
+        assertThat(browser.body(0, "/s?op=get&name=user")).isEqualTo("no-session");
+        assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("no-session");
+
+        awaitScavengesOfEveryNode();
+
+        assertThat(events().destroyed(id)).singleElement()
+                .satisfies(e -> assertThat(e.node()).isEqualTo("nodeB"))
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("{user=alice}"));
     }
 
     @Test
-    void expiredSessionIsDestroyedExactlyOnceAcrossProcesses() throws Exception {
-        Client client = new Client();
-        client.ok(nodes.get(0), "op=set&name=user&value=bob");
-        client.ok(nodes.get(1), "op=max-inactive&value=1");
-        String id = client.sessionId();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (destroyedLines(id).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        Thread.sleep(2500); // more scavenges on both nodes
-        assertThat(destroyedLines(id)).singleElement().asString().contains("destroyed " + id + " {user=bob}");
+    void expiredSessionIsDestroyedExactlyOnceAcrossProcesses() {
+        Browser browser = new Browser(nodes);
+        browser.body(0, "/s?op=set&name=user&value=bob");
+        browser.body(1, "/s?op=setMaxInactive&value=1");
+        String id = browser.clusterId();
+
+        Poll.until(Duration.ofSeconds(30), "a node destroys the expired session", () -> !events().destroyed(id).isEmpty());
+        awaitScavengesOfEveryNode();
+
+        assertThat(events().destroyed(id)).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("{user=bob}"));
     }
 
     @Test
     void storeJarsAreHiddenFromTheWebapp() {
-        Client client = new Client();
+        Browser browser = new Browser(nodes);
         for (String name : List.of("redis.clients.jedis.UnifiedJedis", "com.fasterxml.jackson.databind.ObjectMapper",
                 "io.redissessions.core.store.RedisSessionStore", "io.redissessions.jetty.RedisSessionDataStore",
                 "org.apache.commons.pool2.ObjectPool")) {
-            assertThat(client.ok("op=visible&name=" + name)).as(name).isEqualTo("hidden");
+            assertThat(browser.body("/s?op=visible&name=" + name)).as(name).isEqualTo("hidden");
         }
     }
 
@@ -200,8 +173,8 @@ class JettyHomeDistributionIT {
 
     @Test
     void formLoginBegunOnOneNodeCompletesOnTheOtherWithANewIdAndNoPasswordInRedis() {
-        HomeBrowser browser = LoginScenarios.formLoginTravels(nodes, redis, "app");
-        LoginScenarios.logoutIsSeenOnBoth(nodes, browser, "app");
+        Browser browser = LoginScenarios.formLoginTravels(nodes, redis, "app");
+        LoginScenarios.logoutIsSeenOnBoth(browser, "app");
     }
 
     @Test
@@ -216,13 +189,12 @@ class JettyHomeDistributionIT {
 
     @Test
     void basicLoginIsAcceptedByBothNodes() {
-        HomeBrowser browser = new HomeBrowser("basic");
-        assertThat(browser.get(nodes.get(0), "/secure/page").status()).isEqualTo(401);
-        browser.basic("bob", TestWebapps.BOB_PASSWORD);
-        for (JettyHomeNode node : nodes) {
-            HomeBrowser.Page page = browser.get(node, "/admin/page");
-            assertThat(page.status()).as(node + ": " + page).isEqualTo(200);
-            assertThat(page.body()).isEqualTo("/admin/page of bob admin=true auth=BASIC");
+        Browser browser = LoginScenarios.browser(nodes, "basic");
+        assertThat(browser.get(0, "/protected/page").status()).isEqualTo(401);
+        browser.basic(TestWebapp.BOB);
+        for (WebNode node : browser.nodes()) {
+            assertThat(browser.body(node, "/admin/page")).startsWith("PROTECTED /admin/page user=bob method=GET ")
+                    .endsWith(" admin=true auth=BASIC");
         }
     }
 
@@ -231,15 +203,15 @@ class JettyHomeDistributionIT {
     @CsvSource({"ee11, app11, true", "ee9, app9, false", "ee8, app8, false"})
     void formLoginAndTheInterruptedPostTravelInEnvironment(String environment, String context, boolean core) {
         LoginScenarios.postSurvivesTheLogin(nodes, context, core);
-        HomeBrowser browser = LoginScenarios.formLoginTravels(nodes, redis, context);
-        LoginScenarios.logoutIsSeenOnBoth(nodes, browser, context);
+        Browser browser = LoginScenarios.formLoginTravels(nodes, redis, context);
+        LoginScenarios.logoutIsSeenOnBoth(browser, context);
     }
 
     // ------------------------------------------------------------------ concurrent requests of one session
 
     @Test
     void concurrentRequestsOfOneSessionOnBothNodesLoseNothing() throws Exception {
-        SameSessionLoad.Result r = SameSessionLoad.run(nodes, "app", 6, 2, 25);
+        SameSessionLoad.Result r = SameSessionLoad.run(nodes, 6, 2, 25);
         assertThat(r.failuresByStatus()).as(r.toString()).isEmpty();
         assertThat(r.lost()).as(r.toString()).isZero();
     }

@@ -1,7 +1,10 @@
 package io.redissessions.it.jetty;
 
-import io.redissessions.it.jetty.TestWebapps.Login;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.TestWebapp;
+import io.redissessions.testing.web.TestWebapp.Login;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The module on the other Jetty releases a user may run: the oldest and the newest 12.0.x and the
  * oldest 12.1.x that Maven Central serves ({@code jetty.versions.tested}; the newest 12.1.x is
- * {@link JettyHomeDistributionIT}'s), each as two jetty-home processes with an ee10 webapp:
+ * {@link JettyHomeDistributionIT}'s), each as two jetty-home processes with the test webapp (ee10,
+ * FORM login, compiled against that jetty-home's servlet API):
  * concurrent requests of one session on both nodes lose nothing and fail nowhere, and a FORM login
  * (with the POST it interrupted) travels between the nodes.
  */
@@ -54,31 +58,34 @@ class JettyVersionsIT {
         Path home = HOMES.resolve("jetty-home-" + version);
         assertThat(Files.isDirectory(home)).as(home + " (unpacked by the build)").isTrue();
         Path work = WORK.resolve("v" + version);
-        Path webapp = TestWebapps.build(work, "app", "ee10", Login.FORM, home);
+        Path webapp = JettyHomeNode.webapp(work.resolve("webapp"), home, "ee10", Login.FORM);
         List<JettyHomeNode> nodes = new ArrayList<>();
         try {
             // both bases set up at once: each is a start.jar run of its own
             nodes.addAll(List.of("nodeA", "nodeB").parallelStream().map(name -> JettyHomeNode.create(name, home, OVERLAY,
                     work, RedisServer.freePort(), new JettyHomeNode.Setup(
-                            List.of("http", "ee10-deploy", "session-store-redis", TestWebapps.REALM_MODULE),
+                            List.of("http", "ee10-deploy", "session-store-redis", JettyHomeNode.REALM_MODULE),
                             List.of(new JettyHomeNode.Webapp("app", webapp, null)),
-                            Map.of("uri", redis.uri(), "allowedClasses", "io.redissessions.it.jetty.webapp.*",
+                            Map.of("uri", redis.uri(), "allowedClasses", TestWebapp.ALLOWED_CLASSES,
                                     "namespace", "v" + version),
                             Map.of("jetty.sessionIdManager.workerName", name),
-                            TestWebapps.realmModule()))).toList());
-            nodes.parallelStream().forEach(node -> node.start(Map.of("IT_EVENTS", work.resolve(node.name() + "-events.log").toString())));
+                            JettyHomeNode.realmModule()))).toList());
+            nodes.parallelStream().forEach(node -> node.start(Map.of(
+                    "REDIS_SESSIONS_TEST_EVENTS", work.resolve(node.name() + "-events.log").toString(),
+                    "REDIS_SESSIONS_TEST_NODE", node.name())));
             assertThat(Files.readString(nodes.get(0).log())).contains("jetty-" + version + ";")
                     .contains("keeps its sessions in Redis");
 
-            SameSessionLoad.Result r = SameSessionLoad.run(nodes, "app", 6, 2, 25);
+            SameSessionLoad.Result r = SameSessionLoad.run(nodes, 6, 2, 25);
             assertThat(r.failuresByStatus()).as(r.toString()).isEmpty();
             assertThat(r.lost()).as(r.toString()).isZero();
 
             LoginScenarios.postSurvivesTheLogin(nodes, "app", true);
-            HomeBrowser browser = LoginScenarios.formLoginTravels(nodes, redis, "v" + version, "app");
-            LoginScenarios.logoutIsSeenOnBoth(nodes, browser, "app");
+            Browser browser = LoginScenarios.formLoginTravels(nodes, redis, "v" + version, "app");
+            LoginScenarios.logoutIsSeenOnBoth(browser, "app");
         } finally {
             nodes.forEach(JettyHomeNode::close);
+            TestFiles.deleteRecursively(work.resolve("webapp"));
         }
     }
 }

@@ -1,22 +1,36 @@
 package io.redissessions.it.jetty;
 
 import io.redissessions.core.store.SessionKeys;
-import io.redissessions.it.jetty.HomeBrowser.Page;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.WebNode;
 
 import java.util.List;
-import java.util.Map;
 
+import static io.redissessions.testing.web.TestWebapp.ALICE;
+import static io.redissessions.testing.web.TestWebapp.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Container login across two jetty-home nodes, as a browser behind a non-sticky balancer goes
- * through it; the same steps for every environment and every Jetty version. Node A gets the
- * protected request and the login page, node B the credentials ({@code j_security_check}).
+ * through it, on the test webapp's FORM login variant; the same steps for every environment and
+ * every Jetty version. Node A gets the protected request and the login page, node B the
+ * credentials ({@code j_security_check}). Every request carries the balancer's host name in
+ * {@code Host}: both nodes see the same request URL, as behind a real balancer (Jetty's core
+ * authenticator compares the URL it saved with the one requested again).
  */
 final class LoginScenarios {
 
+    /** The balancer's host name (needs {@code jdk.httpclient.allowRestrictedHeaders=host}, set by the failsafe execution). */
+    static final String HOST = "shop.example:8080";
+
     private LoginScenarios() {
+    }
+
+    /** A browser of the webapp at {@code /<context>} of these nodes, behind the balancer. */
+    static Browser browser(List<JettyHomeNode> nodes, String context) {
+        return new Browser(nodes.stream().map(n -> n.at(context)).toList()).header("Host", HOST);
     }
 
     /** Redis's view of a session: {@code HGETALL} of its key, as {@code redis-cli} shows it. */
@@ -30,33 +44,34 @@ final class LoginScenarios {
      *
      * @return the logged-in browser
      */
-    static HomeBrowser formLoginTravels(List<JettyHomeNode> nodes, RedisServer redis, String context) {
+    static Browser formLoginTravels(List<JettyHomeNode> nodes, RedisServer redis, String context) {
         return formLoginTravels(nodes, redis, context, context);
     }
 
     /** As {@link #formLoginTravels(List, RedisServer, String)}, for a webapp whose namespace is set. */
-    static HomeBrowser formLoginTravels(List<JettyHomeNode> nodes, RedisServer redis, String namespace, String context) {
-        JettyHomeNode a = nodes.get(0);
-        JettyHomeNode b = nodes.get(1);
-        HomeBrowser browser = new HomeBrowser(context);
-        Page challenge = browser.get(a, "/secure/page");
+    static Browser formLoginTravels(List<JettyHomeNode> nodes, RedisServer redis, String namespace, String context) {
+        Browser browser = browser(nodes, context);
+        WebNode a = browser.nodes().get(0);
+        WebNode b = browser.nodes().get(1);
+        Reply challenge = browser.get(a, "/protected/page");
         assertThat(challenge.redirectPath()).as(challenge.toString()).isEqualTo("/" + context + "/login");
-        assertThat(browser.get(a, "/login").body()).isEqualTo("login page");
-        String before = browser.sessionId();
+        assertThat(browser.body(a, "/login")).isEqualTo("LOGIN-PAGE");
+        String before = browser.clusterId();
 
-        Page loggedIn = browser.login(b, "alice", TestWebapps.ALICE_PASSWORD);
-        assertThat(loggedIn.redirectPath()).as(loggedIn.toString()).isEqualTo("/" + context + "/secure/page");
-        Page page = browser.get(a, "/secure/page");
+        Reply loggedIn = browser.post(b, "/j_security_check", ALICE.loginForm());
+        assertThat(loggedIn.redirectPath()).as(loggedIn.toString()).isEqualTo("/" + context + "/protected/page");
+        Reply page = browser.get(a, "/protected/page");
         assertThat(page.status()).as(page.toString()).isEqualTo(200);
-        assertThat(page.body()).isEqualTo("/secure/page of alice admin=false auth=FORM");
+        assertThat(page.body()).startsWith("PROTECTED /protected/page user=alice method=GET ")
+                .endsWith(" admin=false auth=FORM");
 
-        String after = browser.sessionId();
+        String after = browser.clusterId();
         assertThat(after).as("session id renewed at login").isNotEqualTo(before);
         assertThat(SessionKeys.shardOf(after)).as("shard of the renewed id").isEqualTo(SessionKeys.shardOf(before));
         assertThat(hgetall(redis, namespace, before)).as("the old id").isEmpty();
         String stored = hgetall(redis, namespace, after);
         assertThat(stored).contains("#x:principal", "{\"name\":\"alice\",\"roles\":[\"user\"]}")
-                .doesNotContain(TestWebapps.ALICE_PASSWORD);
+                .doesNotContain(ALICE.password());
         return browser;
     }
 
@@ -67,47 +82,46 @@ final class LoginScenarios {
      * browser's GET after the redirect.
      */
     static void postSurvivesTheLogin(List<JettyHomeNode> nodes, String context, boolean coreAuthenticator) {
-        JettyHomeNode a = nodes.get(0);
-        JettyHomeNode b = nodes.get(1);
-        HomeBrowser browser = new HomeBrowser(context);
-        Page challenge = browser.post(a, "/secure/echo", Map.of("msg", "hello from the form"));
+        Browser browser = browser(nodes, context);
+        WebNode a = browser.nodes().get(0);
+        WebNode b = browser.nodes().get(1);
+        Reply challenge = browser.post(a, "/protected/echo", Browser.form("field", "hello from the form"));
         assertThat(challenge.redirectPath()).as(challenge.toString()).isEqualTo("/" + context + "/login");
-        Page loggedIn = browser.login(b, "alice", TestWebapps.ALICE_PASSWORD);
-        assertThat(loggedIn.redirectPath()).as(loggedIn.toString()).isEqualTo("/" + context + "/secure/echo");
+        Reply loggedIn = browser.post(b, "/j_security_check", ALICE.loginForm());
+        assertThat(loggedIn.redirectPath()).as(loggedIn.toString()).isEqualTo("/" + context + "/protected/echo");
 
-        Page replayed = coreAuthenticator ? browser.post(b, "/secure/echo", Map.of("other", "x"))
-                : browser.get(b, "/secure/echo");
+        Reply replayed = coreAuthenticator ? browser.post(b, "/protected/echo", Browser.form("other", "x"))
+                : browser.get(b, "/protected/echo");
         assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
-        assertThat(replayed.body()).isEqualTo("echo msg=hello from the form user=alice");
+        assertThat(replayed.body()).startsWith("PROTECTED /protected/echo user=alice method=POST ")
+                .contains(" field=hello from the form ");
     }
 
     /** Logout on one node: the other node asks for the login again. */
-    static void logoutIsSeenOnBoth(List<JettyHomeNode> nodes, HomeBrowser loggedIn, String context) {
-        assertThat(loggedIn.get(nodes.get(1), "/logout").body()).isEqualTo("logged out");
-        for (JettyHomeNode node : nodes) {
-            Page after = loggedIn.get(node, "/secure/page");
+    static void logoutIsSeenOnBoth(Browser loggedIn, String context) {
+        assertThat(loggedIn.body(1, "/logout")).isEqualTo("LOGGED-OUT");
+        for (WebNode node : loggedIn.nodes()) {
+            Reply after = loggedIn.get(node, "/protected/page");
             assertThat(after.redirectPath()).as(node + ": " + after).isEqualTo("/" + context + "/login");
         }
     }
 
     /** The admin page: refused to alice (role user), allowed to bob (roles user, admin), across nodes. */
     static void rolesTravel(List<JettyHomeNode> nodes, RedisServer redis, String context) {
-        JettyHomeNode a = nodes.get(0);
-        JettyHomeNode b = nodes.get(1);
-        HomeBrowser alice = new HomeBrowser(context);
-        alice.get(a, "/admin/page");
-        alice.login(b, "alice", TestWebapps.ALICE_PASSWORD);
-        for (JettyHomeNode node : nodes) {
+        Browser alice = browser(nodes, context);
+        alice.get(0, "/admin/page");
+        alice.post(1, "/j_security_check", ALICE.loginForm());
+        for (WebNode node : alice.nodes()) {
             assertThat(alice.get(node, "/admin/page").status()).as("alice on " + node).isEqualTo(403);
         }
-        HomeBrowser bob = new HomeBrowser(context);
-        bob.get(b, "/admin/page");
-        assertThat(bob.login(a, "bob", TestWebapps.BOB_PASSWORD).redirectPath()).isEqualTo("/" + context + "/admin/page");
-        for (JettyHomeNode node : nodes) {
-            Page page = bob.get(node, "/admin/page");
+        Browser bob = browser(nodes, context);
+        bob.get(1, "/admin/page");
+        assertThat(bob.post(0, "/j_security_check", BOB.loginForm()).redirectPath()).isEqualTo("/" + context + "/admin/page");
+        for (WebNode node : bob.nodes()) {
+            Reply page = bob.get(node, "/admin/page");
             assertThat(page.status()).as("bob on " + node + ": " + page).isEqualTo(200);
-            assertThat(page.body()).isEqualTo("/admin/page of bob admin=true auth=FORM");
+            assertThat(page.body()).startsWith("PROTECTED /admin/page user=bob method=GET ").endsWith(" admin=true auth=FORM");
         }
-        assertThat(hgetall(redis, context, bob.sessionId())).doesNotContain(TestWebapps.BOB_PASSWORD);
+        assertThat(hgetall(redis, context, bob.clusterId())).doesNotContain(BOB.password());
     }
 }

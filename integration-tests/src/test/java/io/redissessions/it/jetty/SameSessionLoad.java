@@ -1,12 +1,11 @@
 package io.redissessions.it.jetty;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.WebNode;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,11 +18,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Concurrent requests of one session on each node: for every session, {@code workersPerNode}
- * clients per node send requests that each set an attribute of their own ({@code op=mark}), all at
- * once. Nothing may be lost: every acknowledged request's attribute is in the session afterwards
- * (requests that change different attributes never overwrite each other), and no request fails.
- * A cache that hands a request "no session" while the same session is released by its previous
- * request makes Jetty create a new, empty session under the requested id: its changes are lost.
+ * clients per node send requests that each set an attribute of their own ({@code op=set}), all at
+ * once, with the session's cookie. Nothing may be lost: every acknowledged request's attribute is
+ * in the session afterwards (requests that change different attributes never overwrite each
+ * other), and no request fails. A cache that hands a request "no session" while the same session
+ * is released by its previous request makes Jetty create a new, empty session under the requested
+ * id: its changes are lost.
  */
 final class SameSessionLoad {
 
@@ -38,17 +38,13 @@ final class SameSessionLoad {
     private SameSessionLoad() {
     }
 
-    static Result run(List<JettyHomeNode> nodes, String context, int sessions, int workersPerNode, int requestsPerWorker)
+    static Result run(List<? extends WebNode> nodes, int sessions, int workersPerNode, int requestsPerWorker)
             throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        List<String> cookies = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
-            HttpResponse<String> r = send(http, nodes.get(0), context, "op=set&name=user&value=u" + s, null);
-            if (r.statusCode() != 200) {
-                throw new AssertionError("cannot create session " + s + ": " + r.statusCode() + " " + r.body());
-            }
-            String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-            cookies.add(setCookie.substring(0, setCookie.indexOf(';')));
+            Browser browser = new Browser(nodes);
+            browser.body(0, "/s?op=set&name=user&value=u" + s);
+            ids.add(browser.sessionId().orElseThrow());
         }
         AtomicInteger acknowledged = new AtomicInteger();
         Map<Integer, Integer> failures = new TreeMap<>();
@@ -58,19 +54,19 @@ final class SameSessionLoad {
             List<Future<?>> all = new ArrayList<>();
             for (int s = 0; s < sessions; s++) {
                 int session = s;
-                for (JettyHomeNode node : nodes) {
+                for (WebNode node : nodes) {
                     for (int w = 0; w < workersPerNode; w++) {
                         String worker = node.name() + "-" + w;
                         all.add(pool.submit(() -> {
                             for (int i = 0; i < requestsPerWorker; i++) {
-                                HttpResponse<String> r = send(http, node, context, "op=mark&name=t-" + worker + "-" + i,
-                                        cookies.get(session));
-                                if (r.statusCode() == 200) {
+                                Reply r = Browser.getWithSessionId(node, "/s?op=set&name=t-" + worker + "-" + i
+                                        + "&value=x", ids.get(session));
+                                if (r.status() == 200) {
                                     acknowledged.incrementAndGet();
                                     acked.incrementAndGet(session);
                                 } else {
                                     synchronized (failures) {
-                                        failures.merge(r.statusCode(), 1, Integer::sum);
+                                        failures.merge(r.status(), 1, Integer::sum);
                                     }
                                 }
                             }
@@ -87,27 +83,12 @@ final class SameSessionLoad {
         }
         int lost = 0;
         for (int s = 0; s < sessions; s++) {
-            HttpResponse<String> r = send(http, nodes.get(s % nodes.size()), context, "op=count&value=t-", cookies.get(s));
-            int present = r.statusCode() == 200 && r.body().matches("\\d+") ? Integer.parseInt(r.body()) : 0;
-            lost += Math.max(0, acked.get(s) - present);
+            Reply r = Browser.getWithSessionId(nodes.get(s % nodes.size()), "/s?op=names", ids.get(s));
+            long present = r.status() != 200 || !r.body().startsWith("[") ? 0
+                    : Arrays.stream(r.body().substring(1, r.body().length() - 1).split(", "))
+                            .filter(name -> name.startsWith("t-")).count();
+            lost += (int) Math.max(0, acked.get(s) - present);
         }
         return new Result(acknowledged.get(), lost, failures);
-    }
-
-    private static HttpResponse<String> send(HttpClient http, JettyHomeNode node, String context, String query,
-                                             String cookie) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.uri(context) + "/s?" + query))
-                .timeout(Duration.ofSeconds(60));
-        if (cookie != null) {
-            b.header("Cookie", cookie);
-        }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(query + " on " + node + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

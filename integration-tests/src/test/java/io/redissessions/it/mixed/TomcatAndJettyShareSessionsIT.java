@@ -4,6 +4,9 @@ import io.redissessions.it.jetty.JettyHomeNode;
 import io.redissessions.it.tomcat.TomcatNode;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.EventLog;
+import io.redissessions.testing.web.TestWebapp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,18 +16,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
-import java.net.HttpCookie;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TomcatAndJettyShareSessionsIT {
 
-    private static final String ALLOWED = "io.redissessions.it.mixed.webapp.*";
+    private static final String ALLOWED = TestWebapp.ALLOWED_CLASSES;
 
     private RedisServer redis;
     private TomcatNode tomcat;
@@ -60,7 +54,7 @@ class TomcatAndJettyShareSessionsIT {
     void startNodes() throws Exception {
         Path work = property("mixed.work");
         redis = RedisServer.startStandalone();
-        Path webapp = buildWebapp(work.resolve("webapp"));
+        Path webapp = JettyHomeNode.webapp(work.resolve("webapp"));
 
         tomcat = TomcatNode.install("tomcat1", property("tomcat11.home"), work, property("tomcat.allJar"), webapp,
                 "<Manager className=\"io.redissessions.tomcat.RedisSessionManager\" uri=\"" + redis.uri() + "/0\""
@@ -70,7 +64,7 @@ class TomcatAndJettyShareSessionsIT {
                 Map.of("uri", redis.uri() + "/0", "namespace", "mixed", "codec", "json", "allowedClasses", ALLOWED),
                 Map.of("jetty.sessionIdManager.workerName", "jetty1", "jetty.sessionScavengeInterval.seconds", "1"));
         CompletableFuture<TomcatNode> t = CompletableFuture.supplyAsync(tomcat::start);
-        jetty.start(Map.of("IT_EVENTS", jettyEvents().toString()));
+        jetty.start(Map.of("REDIS_SESSIONS_TEST_EVENTS", jettyEvents().toString(), "REDIS_SESSIONS_TEST_NODE", "jetty1"));
         t.get();
     }
 
@@ -87,23 +81,6 @@ class TomcatAndJettyShareSessionsIT {
         }
     }
 
-    /** The exploded webapp for both containers: the compiled ...mixed.webapp classes and a web.xml. */
-    private static Path buildWebapp(Path webapp) throws IOException {
-        JettyHomeNode.deleteRecursively(webapp);
-        Path classes = Path.of(TomcatAndJettyShareSessionsIT.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        Path pkg = Path.of("io", "redissessions", "it", "mixed", "webapp");
-        JettyHomeNode.copyRecursively(classes.resolve(pkg), webapp.resolve("WEB-INF/classes").resolve(pkg));
-        Files.writeString(webapp.resolve("WEB-INF/web.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0" metadata-complete="true">
-                  <listener><listener-class>io.redissessions.it.mixed.webapp.DestroyedLog</listener-class></listener>
-                  <servlet><servlet-name>s</servlet-name><servlet-class>io.redissessions.it.mixed.webapp.MixedServlet</servlet-class></servlet>
-                  <servlet-mapping><servlet-name>s</servlet-name><url-pattern>/s</url-pattern></servlet-mapping>
-                </web-app>
-                """);
-        return webapp;
-    }
-
     private Path jettyEvents() {
         return jetty.base().resolve("events.log");
     }
@@ -112,29 +89,12 @@ class TomcatAndJettyShareSessionsIT {
 
     /** The cluster id: the session id without a node suffix (.jvmRoute or .workerName). */
     private static String clusterId(String id) {
-        int dot = id.lastIndexOf('.');
-        return dot > 0 ? id.substring(0, dot) : id;
+        return Browser.clusterId(id);
     }
 
-    /** "destroyed" lines of both nodes for this session, each prefixed with the file's node. */
-    private List<String> destroyed(String clusterId) {
-        List<String> lines = new ArrayList<>();
-        for (Path f : List.of(tomcat.eventsFile(), jettyEvents())) {
-            if (!Files.exists(f)) {
-                continue;
-            }
-            try {
-                for (String line : Files.readAllLines(f)) {
-                    String[] parts = line.split(" ");
-                    if (parts[0].equals("destroyed") && clusterId(parts[1]).equals(clusterId)) {
-                        lines.add(line);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return lines;
+    /** sessionDestroyed calls of both nodes for this session. */
+    private List<EventLog.Event> destroyed(String clusterId) {
+        return new EventLog(List.of(tomcat.eventsFile(), jettyEvents())).destroyed(clusterId);
     }
 
     private List<String> sessionKeys(String clusterId) {
@@ -159,36 +119,19 @@ class TomcatAndJettyShareSessionsIT {
 
     /** A browser behind a balancer: one cookie jar for both nodes (same host, same path /app). */
     private final class Client {
-        private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-        private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        private final Browser browser = Browser.of(tomcat, jetty);
 
         String onTomcat(String query) {
-            return ok(tomcat.baseUrl(), "tomcat", query);
+            return browser.body(tomcat, "/s?" + query);
         }
 
         String onJetty(String query) {
-            return ok(jetty.baseUri(), "jetty", query);
-        }
-
-        private String ok(String base, String node, String query) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/s?" + query))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).as(node + " " + query + ": " + r.body()).isEqualTo(200);
-                return r.body();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return browser.body(jetty, "/s?" + query);
         }
 
         /** The JSESSIONID cookie as the browser holds it (with the suffix of the node that set it). */
         String cookie() {
-            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
-                    .map(HttpCookie::getValue).findFirst().orElseThrow();
+            return browser.sessionId().orElseThrow();
         }
     }
 
@@ -227,13 +170,13 @@ class TomcatAndJettyShareSessionsIT {
         assertThat(client.onTomcat("op=basket-add&value=apple")).isEqualTo("[apple]");
         assertThat(client.onJetty("op=basket-add&value=pear")).isEqualTo("[apple, pear]");
         assertThat(client.onTomcat("op=basket-add&value=plum")).isEqualTo("[apple, pear, plum]");
-        assertThat(client.onJetty("op=basket")).isEqualTo("[apple, pear, plum]");
-        assertThat(client.onTomcat("op=basket")).isEqualTo("[apple, pear, plum]");
+        assertThat(client.onJetty("op=basket")).isEqualTo("[apple, pear, plum] loader=webapp");
+        assertThat(client.onTomcat("op=basket")).isEqualTo("[apple, pear, plum] loader=webapp");
 
         // creation time and max inactive interval travel too
         assertThat(client.onJetty("op=created")).isEqualTo(client.onTomcat("op=created"));
-        client.onJetty("op=max-inactive&value=1234");
-        assertThat(client.onTomcat("op=get-max-inactive")).isEqualTo("1234");
+        client.onJetty("op=setMaxInactive&value=1234");
+        assertThat(client.onTomcat("op=getMaxInactive")).isEqualTo("1234");
 
         // one session all along, whatever suffix the cookie carried meanwhile
         assertThat(clusterId(client.cookie())).isEqualTo(cluster);
@@ -254,7 +197,7 @@ class TomcatAndJettyShareSessionsIT {
         assertThat(client.onTomcat("op=basket-add&value=fig")).isEqualTo("[fig]");
         assertThat(client.onTomcat("op=basket-add&value=kiwi")).isEqualTo("[fig, kiwi]");
         assertThat(client.onJetty("op=basket-add&value=lime")).isEqualTo("[fig, kiwi, lime]");
-        assertThat(client.onTomcat("op=basket")).isEqualTo("[fig, kiwi, lime]");
+        assertThat(client.onTomcat("op=basket")).isEqualTo("[fig, kiwi, lime] loader=webapp");
         assertThat(client.onJetty("op=get&name=user")).isEqualTo("dora");
         assertThat(sessionKeys(cluster)).hasSize(1);
     }
@@ -269,7 +212,9 @@ class TomcatAndJettyShareSessionsIT {
         assertThat(a.onTomcat("op=get&name=user")).isEqualTo("no-session");
         assertThat(a.onJetty("op=get&name=user")).isEqualTo("no-session");
         assertThat(sessionKeys(cluster1)).isEmpty();
-        assertThat(destroyed(cluster1)).singleElement().asString().contains(" erin jetty/12");
+        assertThat(destroyed(cluster1)).singleElement()
+                .satisfies(e -> assertThat(e.node()).isEqualTo("jetty1"))
+                .satisfies(e -> assertThat(e.detail()).contains("user=erin"));
 
         // created on Jetty, invalidated on Tomcat
         Client b = new Client();
@@ -280,7 +225,9 @@ class TomcatAndJettyShareSessionsIT {
         assertThat(b.onJetty("op=get&name=user")).isEqualTo("no-session");
         assertThat(b.onTomcat("op=get&name=user")).isEqualTo("no-session");
         assertThat(sessionKeys(cluster2)).isEmpty();
-        assertThat(destroyed(cluster2)).singleElement().asString().contains(" finn Apache_Tomcat/11");
+        assertThat(destroyed(cluster2)).singleElement()
+                .satisfies(e -> assertThat(e.node()).isEqualTo("tomcat1"))
+                .satisfies(e -> assertThat(e.detail()).contains("user=finn"));
     }
 
     @Test
@@ -289,11 +236,11 @@ class TomcatAndJettyShareSessionsIT {
         // one session created on each container, its max inactive interval set on the other
         Client a = new Client();
         String fromTomcat = clusterId(a.onTomcat("op=set&name=user&value=gina"));
-        a.onJetty("op=max-inactive&value=2");
+        a.onJetty("op=setMaxInactive&value=2");
         Client b = new Client();
         b.onJetty("op=set&name=user&value=hugo");
         String fromJetty = clusterId(b.cookie());
-        b.onTomcat("op=max-inactive&value=2");
+        b.onTomcat("op=setMaxInactive&value=2");
 
         for (String cluster : List.of(fromTomcat, fromJetty)) {
             Poll.until(Duration.ofSeconds(30), "a node destroys expired session " + cluster,
@@ -303,8 +250,8 @@ class TomcatAndJettyShareSessionsIT {
             Poll.until(Duration.ofSeconds(15), "expired session " + cluster + " is gone from Redis",
                     () -> sessionKeys(cluster).isEmpty() && !inAnyExpiryIndex(cluster));
         }
-        assertThat(destroyed(fromTomcat)).singleElement().asString().contains(" gina ");
-        assertThat(destroyed(fromJetty)).singleElement().asString().contains(" hugo ");
+        assertThat(destroyed(fromTomcat)).singleElement().satisfies(e -> assertThat(e.detail()).contains("user=gina"));
+        assertThat(destroyed(fromJetty)).singleElement().satisfies(e -> assertThat(e.detail()).contains("user=hugo"));
         assertThat(a.onTomcat("op=get&name=user")).isEqualTo("no-session");
         assertThat(b.onJetty("op=get&name=user")).isEqualTo("no-session");
         assertThat(a.onJetty("op=get&name=user")).isEqualTo("no-session");

@@ -3,6 +3,9 @@ package io.redissessions.it.spring;
 import io.redissessions.it.jetty.JettyHomeNode;
 import io.redissessions.it.tomcat.TomcatNode;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.WebNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,7 +72,7 @@ class SpringSecurityIT {
 
     // ------------------------------------------------------------------ the nodes
 
-    private List<String> tomcats(String namespace, String codec, int count) {
+    private List<WebNode> tomcats(String namespace, String codec, int count) {
         String manager = "<Manager className=\"io.redissessions.tomcat.RedisSessionManager\" uri=\"" + redis.uri()
                 + "\" namespace=\"" + namespace + "\" codec=\"" + codec + "\" allowedClasses=\"" + ALLOWED_CLASSES + "\"/>";
         List<TomcatNode> nodes = new ArrayList<>();
@@ -77,10 +81,10 @@ class SpringSecurityIT {
         }
         running.addAll(nodes);
         startTogether(nodes.stream().<Runnable>map(n -> n::start).toList());
-        return nodes.stream().map(TomcatNode::baseUrl).toList();
+        return List.copyOf(nodes);
     }
 
-    private List<String> jettys(String namespace, String codec, int count) {
+    private List<WebNode> jettys(String namespace, String codec, int count) {
         List<JettyHomeNode> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = namespace.replace("-", "") + "jetty" + i;
@@ -90,7 +94,7 @@ class SpringSecurityIT {
         }
         running.addAll(nodes);
         startTogether(nodes.stream().<Runnable>map(n -> () -> n.start(Map.of())).toList());
-        return nodes.stream().map(JettyHomeNode::baseUri).toList();
+        return List.copyOf(nodes);
     }
 
     /** Starts the nodes in parallel: each start waits until its webapp answers. */
@@ -136,47 +140,47 @@ class SpringSecurityIT {
         login(jettys("spring-jetty", "java", 2), "spring-jetty");
     }
 
-    private void login(List<String> nodes, String namespace) {
-        SpringBrowser browser = new SpringBrowser(nodes);
+    private void login(List<WebNode> nodes, String namespace) {
+        Browser browser = new Browser(nodes);
         Supplier<String> logs = () -> logsOf(namespace);
 
         // a bookmark of a protected page, visited anonymously: the interrupted request is stored
-        HttpResponse<String> bookmark = browser.get("/hello?from=bookmark");
-        assertThat(bookmark.statusCode()).as(logs).isEqualTo(302);
-        assertThat(SpringBrowser.location(bookmark)).startsWith("/login");
-        String anonymousSession = browser.sessionId();
+        Reply bookmark = browser.get("/hello?from=bookmark");
+        assertThat(bookmark.status()).as(logs).isEqualTo(302);
+        assertThat(location(bookmark)).startsWith("/login");
+        String anonymousSession = browser.sessionId().orElse(null);
         assertThat(anonymousSession).isNotNull();
 
         // the login page on the other node stores the CSRF token; a wrong password on the first
         // node is checked against it, and the failure is shown by the other node again
-        HttpResponse<String> loginPage = browser.get("/login");
-        assertThat(loginPage.statusCode()).as(logs).isEqualTo(200);
-        HttpResponse<String> wrong = browser.post("/login", Map.of("username", "alice", "password", "wrong",
-                "_csrf", SpringBrowser.csrf(loginPage)));
-        assertThat(wrong.statusCode()).as(logs).isEqualTo(302);
-        assertThat(SpringBrowser.location(wrong)).isEqualTo("/login?error");
-        HttpResponse<String> failure = browser.get("/s?op=error");
+        Reply loginPage = browser.get("/login");
+        assertThat(loginPage.status()).as(logs).isEqualTo(200);
+        Reply wrong = browser.post("/login", Browser.form("username", "alice", "password", "wrong",
+                "_csrf", csrf(loginPage)));
+        assertThat(wrong.status()).as(logs).isEqualTo(302);
+        assertThat(location(wrong)).isEqualTo("/login?error");
+        Reply failure = browser.get("/s?op=error");
         assertThat(failure.body()).as("the failure stored by the other node").isEqualTo("Bad credentials");
-        HttpResponse<String> error = browser.get("/login?error");
-        assertThat(error.statusCode()).as(logs).isEqualTo(200);
+        Reply error = browser.get("/login?error");
+        assertThat(error.status()).as(logs).isEqualTo(200);
 
         // the login: redirected to the interrupted request, with a new session id
-        HttpResponse<String> ok = browser.post("/login", Map.of("username", "alice", "password", "alice-secret",
-                "_csrf", SpringBrowser.csrf(error)));
-        assertThat(ok.statusCode()).as(logs).isEqualTo(302);
-        assertThat(SpringBrowser.location(ok)).as("back to the saved request").startsWith("/hello?from=bookmark");
-        assertThat(idPart(browser.sessionId())).as("session id changed at login").isNotEqualTo(idPart(anonymousSession));
+        Reply ok = browser.post("/login", Browser.form("username", "alice", "password", "alice-secret",
+                "_csrf", csrf(error)));
+        assertThat(ok.status()).as(logs).isEqualTo(302);
+        assertThat(location(ok)).as("back to the saved request").startsWith("/hello?from=bookmark");
+        assertThat(browser.clusterId()).as("session id changed at login").isNotEqualTo(Browser.clusterId(anonymousSession));
 
-        HttpResponse<String> hello = browser.get(SpringBrowser.location(ok));
-        assertThat(hello.statusCode()).as(logs).isEqualTo(200);
+        Reply hello = browser.get(location(ok));
+        assertThat(hello.status()).as(logs).isEqualTo(200);
         assertThat(hello.body()).startsWith("hello alice roles=ROLE_USER basket=1 from=bookmark");
-        HttpResponse<String> again = browser.get("/hello");
+        Reply again = browser.get("/hello");
         assertThat(again.body()).as("the @SessionScope bean, changed on the other node")
                 .startsWith("hello alice roles=ROLE_USER basket=2");
 
         // roles: alice may not see the admin page, on either node
-        assertThat(browser.get("/admin").statusCode()).isEqualTo(403);
-        assertThat(browser.get("/admin").statusCode()).isEqualTo(403);
+        assertThat(browser.get("/admin").status()).isEqualTo(403);
+        assertThat(browser.get("/admin").status()).isEqualTo(403);
 
         // no password in Redis: Spring Security erases the credentials after the login
         List<String> sessions = sessionKeys(namespace);
@@ -186,27 +190,43 @@ class SpringSecurityIT {
         }
 
         // logout on one node is seen on the other
-        HttpResponse<String> logout = browser.post("/logout", Map.of("_csrf", SpringBrowser.csrf(again)));
-        assertThat(logout.statusCode()).as(logs).isEqualTo(302);
-        assertThat(SpringBrowser.location(logout)).isEqualTo("/login?logout");
-        HttpResponse<String> afterLogout = browser.get("/hello");
-        assertThat(afterLogout.statusCode()).isEqualTo(302);
-        assertThat(SpringBrowser.location(afterLogout)).startsWith("/login");
+        Reply logout = browser.post("/logout", Browser.form("_csrf", csrf(again)));
+        assertThat(logout.status()).as(logs).isEqualTo(302);
+        assertThat(location(logout)).isEqualTo("/login?logout");
+        Reply afterLogout = browser.get("/hello");
+        assertThat(afterLogout.status()).isEqualTo(302);
+        assertThat(location(afterLogout)).startsWith("/login");
 
         // an administrator may see the admin page
-        HttpResponse<String> loginAgain = browser.get("/login");
-        HttpResponse<String> bob = browser.post("/login", Map.of("username", "bob", "password", "bob-secret",
-                "_csrf", SpringBrowser.csrf(loginAgain)));
-        assertThat(bob.statusCode()).as(logs).isEqualTo(302);
-        HttpResponse<String> admin = browser.get("/admin");
-        assertThat(admin.statusCode()).as(logs).isEqualTo(200);
+        Reply loginAgain = browser.get("/login");
+        Reply bob = browser.post("/login", Browser.form("username", "bob", "password", "bob-secret",
+                "_csrf", csrf(loginAgain)));
+        assertThat(bob.status()).as(logs).isEqualTo(302);
+        Reply admin = browser.get("/admin");
+        assertThat(admin.status()).as(logs).isEqualTo(200);
         assertThat(admin.body()).isEqualTo("admin bob");
         assertThat(browser.get("/admin").body()).isEqualTo("admin bob");
     }
 
-    /** Jetty appends the node's worker name to the id in the cookie. */
-    private static String idPart(String cookie) {
-        return cookie.contains(".") ? cookie.substring(0, cookie.indexOf('.')) : cookie;
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"|csrf=(\\S+)");
+
+    /** The part of a redirect's Location below the webapp: {@code http://host:port/app/login?x} gives {@code /login?x}. */
+    private static String location(Reply r) {
+        String location = r.location();
+        if (location == null) {
+            throw new AssertionError(r + " without Location");
+        }
+        int app = location.indexOf("/app");
+        return app >= 0 ? location.substring(app + "/app".length()) : location;
+    }
+
+    /** The CSRF token of a login form or of one of the test's pages. */
+    private static String csrf(Reply page) {
+        Matcher m = CSRF.matcher(page.body());
+        if (!m.find()) {
+            throw new AssertionError("no CSRF token in " + page);
+        }
+        return m.group(1) != null ? m.group(1) : m.group(2);
     }
 
     // ------------------------------------------------------------------ json: refused in the application's call
@@ -221,11 +241,11 @@ class SpringSecurityIT {
         refusedWithJson(jettys("spring-json-jetty", "json", 1), "spring-json-jetty");
     }
 
-    private void refusedWithJson(List<String> nodes, String namespace) {
+    private void refusedWithJson(List<WebNode> nodes, String namespace) {
         // the interrupted request (DefaultSavedRequest) and the CSRF token (DefaultCsrfToken) have
         // no constructor Jackson can use: setAttribute fails on the node that stores them
-        assertThat(new SpringBrowser(nodes).get("/hello?from=bookmark").statusCode()).isEqualTo(500);
-        assertThat(new SpringBrowser(nodes).get("/login").statusCode()).isEqualTo(500);
+        assertThat(new Browser(nodes).get("/hello?from=bookmark").status()).isEqualTo(500);
+        assertThat(new Browser(nodes).get("/login").status()).isEqualTo(500);
 
         String logs = logsOf(namespace);
         assertThat(logs).contains("Cannot store session attribute 'SPRING_SECURITY_SAVED_REQUEST'",

@@ -1,6 +1,6 @@
 package io.redissessions.it.spring;
 
-import io.redissessions.it.jetty.JettyHomeNode;
+import io.redissessions.testing.TestFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +23,10 @@ final class SpringWebapp {
 
     static Path build(Path into, Path springLib) {
         try {
-            JettyHomeNode.deleteRecursively(into);
+            TestFiles.deleteRecursively(into);
             Path classes = Path.of(SpringWebapp.class.getProtectionDomain().getCodeSource().getLocation().getPath());
             Path pkg = Path.of(PACKAGE.replace('.', '/'));
-            JettyHomeNode.copyRecursively(classes.resolve(pkg), into.resolve("WEB-INF/classes").resolve(pkg));
+            TestFiles.copyTree(classes.resolve(pkg), into.resolve("WEB-INF/classes").resolve(pkg));
             Path lib = Files.createDirectories(into.resolve("WEB-INF/lib"));
             try (Stream<Path> jars = Files.list(springLib)) {
                 for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {

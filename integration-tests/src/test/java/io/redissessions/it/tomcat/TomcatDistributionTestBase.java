@@ -2,6 +2,10 @@ package io.redissessions.it.tomcat;
 
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.EventLog;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.TestWebapp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -10,10 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,9 +49,9 @@ abstract class TomcatDistributionTestBase {
         Path home = property(homeProperty());
         Path work = property("tomcat.work").resolve(home.getFileName());
         redis = RedisServer.startStandalone();
-        Path webapp = TestWebapp.build(home, work.resolve("webapp"));
+        Path webapp = TomcatNode.webapp(home, work.resolve("webapp"));
         String manager = "<Manager className=\"io.redissessions.tomcat.RedisSessionManager\" uri=\"" + redis.uri()
-                + "/0\" allowedClasses=\"com.example.itapp.*\"/>";
+                + "/0\" allowedClasses=\"" + TestWebapp.ALLOWED_CLASSES + "\"/>";
         n1 = TomcatNode.install("n1", home, work, property("tomcat.allJar"), webapp, manager);
         n2 = TomcatNode.install("n2", home, work, property("tomcat.allJar"), webapp, manager);
         CompletableFuture<TomcatNode> s1 = CompletableFuture.supplyAsync(n1::start);
@@ -70,20 +72,14 @@ abstract class TomcatDistributionTestBase {
         }
     }
 
-    private List<String> allEvents() {
-        List<String> all = new ArrayList<>(n1.events());
-        all.addAll(n2.events());
-        return all;
-    }
-
-    private long count(String line) {
-        return allEvents().stream().filter(line::equals).count();
+    private EventLog events() {
+        return new EventLog(List.of(n1.eventsFile(), n2.eventsFile()));
     }
 
     @Test
     @Order(1)
     void attributeSetOnOneNodeIsReadOnTheOther() {
-        Browser browser = new Browser(n1, n2);
+        Browser browser = Browser.of(n1, n2);
         String id = browser.body("/s?op=set&name=user&value=alice");
         assertThat(id).endsWith(".n1"); // jvmRoute of the node that created it
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
@@ -96,7 +92,7 @@ abstract class TomcatDistributionTestBase {
     @Test
     @Order(2)
     void objectChangedInPlaceIsSaved() {
-        Browser browser = new Browser(n1, n2);
+        Browser browser = Browser.of(n1, n2);
         browser.body("/s?op=append&name=cart&value=apple");
         browser.body("/s?op=append&name=cart&value=pear");
         browser.body("/s?op=append&name=cart&value=plum");
@@ -107,19 +103,21 @@ abstract class TomcatDistributionTestBase {
     @Test
     @Order(3)
     void formLoginWithTheLoginPageTheLoginAndTheProtectedPageOnDifferentNodes() {
-        Browser browser = new Browser(n1, n2);
+        Browser browser = Browser.of(n1, n2);
         assertThat(browser.body(n1, "/protected/page")).isEqualTo("LOGIN-PAGE");
-        HttpResponse<String> login = browser.post(n2, "/j_security_check", "j_username=alice&j_password=secret");
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
-        assertThat(browser.body(n1, "/protected/page")).isEqualTo("PROTECTED /protected/page user=alice node=n1");
-        assertThat(browser.body(n2, "/protected/page")).isEqualTo("PROTECTED /protected/page user=alice node=n2");
+        Reply login = browser.post(n2, "/j_security_check", TestWebapp.ALICE.loginForm());
+        assertThat(login.status()).as(login.body()).isEqualTo(303);
+        assertThat(browser.body(n1, "/protected/page"))
+                .isEqualTo("PROTECTED /protected/page user=alice method=GET query=null field=null node=n1 admin=false auth=FORM");
+        assertThat(browser.body(n2, "/protected/page"))
+                .isEqualTo("PROTECTED /protected/page user=alice method=GET query=null field=null node=n2 admin=false auth=FORM");
         assertThat(browser.body(n1, "/s?op=user")).isEqualTo("alice true");
     }
 
     @Test
     @Order(4)
     void invalidationOnOneNodeIsSeenByTheOtherAndDestroyedRunsOnce() {
-        Browser browser = new Browser(n1, n2);
+        Browser browser = Browser.of(n1, n2);
         String id = browser.body(n2, "/s?op=set&name=user&value=carol");
         browser.body(n2, "/s?op=tracked&name=tracked&value=inv-" + id);
 
@@ -127,43 +125,45 @@ abstract class TomcatDistributionTestBase {
 
         assertThat(browser.body(n2, "/s?op=get&name=user")).isEqualTo("no-session");
         assertThat(browser.body(n1, "/s?op=get&name=user")).isEqualTo("no-session");
-        assertThat(count("destroyed " + id + " carol")).isEqualTo(1);
-        assertThat(count("unbound inv-" + id)).isEqualTo(1);
+        assertThat(events().destroyed(id)).singleElement()
+                .satisfies(e -> assertThat(e.node()).isEqualTo("n1"))
+                .satisfies(e -> assertThat(e.detail()).contains("user=carol"));
+        assertThat(events().unbound("inv-" + id)).hasSize(1);
     }
 
     @Test
     @Order(5)
     void expiredSessionIsDestroyedExactlyOnceAcrossNodes() {
-        Browser browser = new Browser(n1, n2);
-        String id = browser.body("/s?op=maxInactive&value=2");
+        Browser browser = Browser.of(n1, n2);
+        String id = browser.body("/s?op=setMaxInactive&value=2");
         browser.body("/s?op=set&name=user&value=dave");
         browser.body("/s?op=tracked&name=tracked&value=exp-" + id);
 
         // stored without the jvmRoute; the node that claims it hands it to the listeners with its own
-        String clusterId = id.substring(0, id.lastIndexOf('.'));
-        java.util.function.LongSupplier destroyed = () -> count("destroyed " + clusterId + ".n1 dave")
-                + count("destroyed " + clusterId + ".n2 dave");
+        String clusterId = Browser.clusterId(id);
         assertThat(redis.command("KEYS", "rs:*")).contains(":s:" + clusterId + "\n");
-        Poll.until(Duration.ofSeconds(30), "a node destroys the expired session", () -> destroyed.getAsLong() > 0);
+        Poll.until(Duration.ofSeconds(30), "a node destroys the expired session", () -> !events().destroyed(id).isEmpty());
         // the claimer deletes the session after its listeners: once gone, no node can claim it again
         Poll.until(Duration.ofSeconds(10), "the expired session is deleted from Redis",
                 () -> !redis.command("KEYS", "rs:*").contains(clusterId));
 
-        assertThat(destroyed.getAsLong()).isEqualTo(1);
-        assertThat(count("unbound exp-" + id)).isEqualTo(1);
+        assertThat(events().destroyed(id)).singleElement()
+                .satisfies(e -> assertThat(e.sessionId()).isEqualTo(clusterId + "." + e.node()))
+                .satisfies(e -> assertThat(e.detail()).contains("user=dave"));
+        assertThat(events().unbound("exp-" + id)).hasSize(1);
         assertThat(browser.body("/s?op=get&name=user")).isEqualTo("no-session");
     }
 
     @Test
     @Order(6)
     void stoppingANodeKeepsItsSessionsForTheOthers() {
-        Browser browser = new Browser(n1, n2);
+        Browser browser = Browser.of(n1, n2);
         String id = browser.body(n1, "/s?op=set&name=user&value=erin");
 
         n1.stop();
 
         assertThat(n1.isRunning()).isFalse();
         assertThat(browser.body(n2, "/s?op=get&name=user")).isEqualTo("erin");
-        assertThat(allEvents()).noneMatch(line -> line.contains(id));
+        assertThat(events().destroyed(id)).isEmpty();
     }
 }

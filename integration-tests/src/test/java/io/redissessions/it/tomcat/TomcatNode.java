@@ -1,20 +1,19 @@
 package io.redissessions.it.tomcat;
 
 import io.redissessions.testing.Poll;
+import io.redissessions.testing.TestFiles;
+import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.Reply;
+import io.redissessions.testing.web.TestWebapp;
+import io.redissessions.testing.web.WebNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,7 +24,7 @@ import java.util.stream.Stream;
  * separate process (Bootstrap, as catalina.sh does) and stopped by its PID. Public for the
  * mixed Tomcat-and-Jetty test ({@code io.redissessions.it.mixed}).
  */
-public final class TomcatNode implements AutoCloseable {
+public final class TomcatNode implements WebNode, AutoCloseable {
 
     public final String name;
     public final Path home;
@@ -43,18 +42,19 @@ public final class TomcatNode implements AutoCloseable {
     /**
      * Creates CATALINA_BASE {@code work/name}: conf copied from the distribution, ports and
      * jvmRoute set in server.xml, {@code managerLine} and the Valve line added to conf/context.xml,
-     * a user alice/secret with role "user", the -all jar in lib/ and {@code webapp} as webapps/app.
+     * the users of {@link TestWebapp#USERS} in tomcat-users.xml, the -all jar in lib/ and
+     * {@code webapp} as webapps/app.
      */
     public static TomcatNode install(String name, Path home, Path work, Path allJar, Path webapp, String managerLine) {
         try {
             Path base = work.resolve(name);
-            deleteRecursively(base);
-            copyTree(home.resolve("conf"), base.resolve("conf"));
+            TestFiles.deleteRecursively(base);
+            TestFiles.copyTree(home.resolve("conf"), base.resolve("conf"));
             for (String dir : List.of("lib", "logs", "temp", "webapps", "work")) {
                 Files.createDirectories(base.resolve(dir));
             }
             Files.copy(allJar, base.resolve("lib").resolve(allJar.getFileName()));
-            copyTree(webapp, base.resolve("webapps/app"));
+            TestFiles.copyTree(webapp, base.resolve("webapps/app"));
 
             int port = freePort();
             Path serverXml = base.resolve("conf/server.xml");
@@ -75,34 +75,44 @@ public final class TomcatNode implements AutoCloseable {
                     "    <Valve className=\"io.redissessions.tomcat.RedisSessionValve\"/>\n    " + managerLine
                             + "\n</Context>"));
 
+            StringBuilder users = new StringBuilder();
+            for (TestWebapp.User user : TestWebapp.USERS) {
+                users.append("  <user username=\"").append(user.name()).append("\" password=\"").append(user.password())
+                        .append("\" roles=\"").append(String.join(",", user.roles())).append("\"/>\n");
+            }
             Files.writeString(base.resolve("conf/tomcat-users.xml"), """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <tomcat-users xmlns="http://tomcat.apache.org/xml" version="1.0">
                       <role rolename="user"/>
-                      <user username="alice" password="secret" roles="user"/>
-                    </tomcat-users>
-                    """);
+                      <role rolename="admin"/>
+                    %s</tomcat-users>
+                    """.formatted(users));
             return new TomcatNode(name, home, base, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * The test webapp ({@link TestWebapp}, FORM login variant) compiled against this distribution's
+     * own servlet-api.jar, in {@code dir}.
+     */
+    public static Path webapp(Path tomcatHome, Path dir) {
+        return TestWebapp.build(dir, List.of(tomcatHome.resolve("lib/servlet-api.jar")), TestWebapp.Login.FORM);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port + "/app";
     }
 
     public Path eventsFile() {
         return base.resolve("logs/events.txt");
-    }
-
-    /** Lines the webapp's listeners wrote on this node. */
-    public List<String> events() {
-        try {
-            return Files.exists(eventsFile()) ? Files.readAllLines(eventsFile()) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public TomcatNode start() {
@@ -118,7 +128,7 @@ public final class TomcatNode implements AutoCloseable {
                 "-Djava.io.tmpdir=" + base.resolve("temp"),
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
                 "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Dit.events=" + eventsFile(), "-Dit.node=" + name,
+                "-D" + TestWebapp.EVENTS_FILE + "=" + eventsFile(), "-D" + TestWebapp.NODE_NAME + "=" + name,
                 "-cp", home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start"));
         try {
@@ -127,22 +137,13 @@ public final class TomcatNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
             Poll.until(Duration.ofSeconds(90), "Tomcat " + name + " serves /app", () -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("Tomcat " + name + " exited: " + logs());
+                    throw new AssertionError("Tomcat " + name + " exited: " + logs()); // an Error: Poll does not retry it
                 }
-                try {
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/s?op=ping"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                    return r.statusCode() == 200 && r.body().equals("pong");
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+                Reply r = Browser.getWithSessionId(this, "/s?op=ping", null);
+                return r.status() == 200 && r.body().equals("pong");
             });
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + "\n" + logs(), e);
@@ -214,30 +215,6 @@ public final class TomcatNode implements AutoCloseable {
     public static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    public static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    public static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.redissessions.it.tomcat;
 
 import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -18,12 +19,12 @@ class UnixSocketTomcatIT {
         Path home = TomcatDistributionTestBase.property("tomcat11.home");
         Path work = TomcatDistributionTestBase.property("tomcat.work").resolve("unix");
         try (RedisServer redis = RedisServer.builder().unixSocket().start()) {
-            Path webapp = TestWebapp.build(home, work.resolve("webapp"));
+            Path webapp = TomcatNode.webapp(home, work.resolve("webapp"));
             String manager = "<Manager className=\"io.redissessions.tomcat.RedisSessionManager\" uri=\"" + redis.uri()
                     + "\" namespace=\"unix\"/>";
             try (TomcatNode node = TomcatNode.install("u1", home, work, TomcatDistributionTestBase.property("tomcat.allJar"),
                     webapp, manager).start()) {
-                Browser browser = new Browser(node);
+                Browser browser = Browser.of(node);
                 String id = browser.body("/s?op=set&name=user&value=alice");
                 assertThat(browser.body("/s?op=get&name=user")).isEqualTo("alice");
                 // stored without the jvmRoute suffix

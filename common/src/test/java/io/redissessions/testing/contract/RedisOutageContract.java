@@ -1,0 +1,116 @@
+package io.redissessions.testing.contract;
+
+import io.redissessions.testing.ErrorStats;
+import io.redissessions.testing.Poll;
+import io.redissessions.testing.RedisServer;
+import io.redissessions.testing.web.Browser;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The container contract, part 4: Redis down when the container starts, down in the middle of
+ * traffic, restarted, and restarted with a long loading phase. With failureMode=fail a request
+ * that needs its session gets 503, never a new empty session, and the stored session survives.
+ */
+public abstract class RedisOutageContract extends ContractSupport {
+
+    /** A Redis of this test only whose data survives a crash (append-only file, fsync always). */
+    private RedisServer durableRedis(int port) {
+        return closeAfterTest(RedisServer.builder().port(port).set("appendonly", "yes").set("appendfsync", "always")
+                .build());
+    }
+
+    private ClusterSpec on(RedisServer server) {
+        return spec().withRedisUri(server.uri()).withTimeoutMillis(1000);
+    }
+
+    @Test
+    void containerStartsWhileRedisIsDownAndSessionsWorkOnceItIsUp() {
+        RedisServer own = durableRedis(RedisServer.freePort());
+        ClusterUnderTest cluster = start(on(own));
+        Browser browser = cluster.browser();
+
+        assertFailureAnswer(browser.get(0, "/s?op=set&name=user&value=alice"), null, "Redis is down");
+        assertThat(browser.body(1, "/s?op=ping")).as("a request that does not use its session").isEqualTo("pong");
+
+        own.start();
+        browser.forgetCookies();
+        Poll.until(Duration.ofSeconds(10), "a session once Redis is up",
+                () -> browser.get(0, "/s?op=set&name=user&value=alice").status() == 200);
+        assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("alice");
+    }
+
+    @Test
+    void redisDownMidTrafficAnswersTheFailureModeAndTheSessionSurvives() {
+        RedisServer own = durableRedis(RedisServer.freePort()).start();
+        ClusterUnderTest cluster = start(on(own));
+        Browser browser = cluster.browser();
+        String id = sessionWithUserAlice(browser, 0);
+
+        own.kill();
+
+        for (int i = 0; i < 4; i++) {
+            assertFailureAnswer(browser.get("/s?op=get&name=user"), id, "Redis is down");
+        }
+        assertFailureAnswer(browser.get(0, "/s?op=set&name=user&value=mallory"), id, "Redis is down");
+        assertThat(browser.clusterId()).isEqualTo(Browser.clusterId(id));
+
+        own.start();
+
+        Poll.until(Duration.ofSeconds(10), "the session after Redis is back",
+                () -> browser.get(1, "/s?op=get&name=user").status() == 200);
+        assertThat(browser.body(0, "/s?op=get&name=user")).isEqualTo("alice");
+        assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("alice");
+        browser.body(0, "/s?op=set&name=user&value=bob");
+        assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("bob");
+        assertThat(browser.clusterId()).isEqualTo(Browser.clusterId(id));
+    }
+
+    @Test
+    void redisRestartedBetweenTwoRequestsCostsNoRequest() {
+        RedisServer own = durableRedis(RedisServer.freePort()).start();
+        ClusterUnderTest cluster = start(on(own).withNodes(1));
+        Browser browser = cluster.browser();
+        browser.body("/s?op=set&name=user&value=alice");
+        browser.body("/s?op=set&name=user&value=bob"); // pooled connections exist
+
+        own.kill();
+        own.start();
+
+        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("bob");
+        browser.body("/s?op=set&name=user&value=carol");
+        assertThat(browser.body("/s?op=get&name=user")).isEqualTo("carol");
+    }
+
+    /**
+     * A restart whose loading phase lasts (as with a large data set): meanwhile Redis
+     * answers every command with {@code -LOADING}, which says nothing about the session. The
+     * requests get the failure answer; afterwards the session is there, unchanged.
+     */
+    @Test
+    void sessionSurvivesARedisRestartWithALongLoadingPhase() {
+        LoadingRedis loading = closeAfterTest(LoadingRedis.start());
+        ClusterUnderTest cluster = start(spec().withRedisUri(loading.server().uri()).withTimeoutMillis(1000));
+        Browser browser = cluster.browser();
+        String id = sessionWithUserAlice(browser, 0);
+
+        loading.restartIntoLoading();
+        for (int k = 0; k < 2; k++) {
+            assertFailureAnswer(browser.get(k, "/s?op=get&name=user"), id, "Redis is loading");
+        }
+        assertThat(ErrorStats.read(loading.server()).count("LOADING")).as("-LOADING replies Redis sent since it restarted")
+                .isPositive();
+        assertThat(loading.isLoading()).as("Redis still loading after the requests").isTrue();
+        loading.awaitLoaded();
+
+        assertThat(exists(loading.server(), sessionKey(id))).as("the session in Redis").isTrue();
+        assertThat(browser.body(0, "/s?op=get&name=user")).isEqualTo("alice");
+        assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("alice");
+        browser.body(0, "/s?op=set&name=user&value=bob");
+        assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("bob");
+        assertThat(browser.clusterId()).isEqualTo(Browser.clusterId(id));
+    }
+}
