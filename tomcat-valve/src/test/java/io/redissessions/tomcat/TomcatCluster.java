@@ -68,6 +68,11 @@ final class TomcatCluster implements ClusterUnderTest {
                     }
                     m.setSocketTimeoutMillis(spec.socketTimeoutMillis());
                     m.setConnectTimeoutMillis(spec.connectTimeoutMillis());
+                    spec.settings().forEach((setting, value) -> {
+                        if (!m.setProperty(setting, value)) {
+                            throw new IllegalArgumentException("no setting " + setting);
+                        }
+                    });
                 })
                 .start();
         if (!node.context.getState().isAvailable()) {

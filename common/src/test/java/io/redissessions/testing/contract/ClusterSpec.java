@@ -2,6 +2,8 @@ package io.redissessions.testing.contract;
 
 import io.redissessions.testing.web.TestWebapp;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,6 +24,8 @@ public final class ClusterSpec {
     private String signingKey;
     private int socketTimeoutMillis = 2000;
     private int connectTimeoutMillis = 2000;
+    /** Further settings by their documented name (configuration.md), as each container takes them. */
+    private final Map<String, String> settings = new LinkedHashMap<>();
 
     private ClusterSpec() {
     }
@@ -50,6 +54,7 @@ public final class ClusterSpec {
         c.signingKey = signingKey;
         c.socketTimeoutMillis = socketTimeoutMillis;
         c.connectTimeoutMillis = connectTimeoutMillis;
+        c.settings.putAll(settings);
         return c;
     }
 
@@ -104,6 +109,16 @@ public final class ClusterSpec {
         return c;
     }
 
+    /**
+     * Any other setting by its documented name and value, as a {@code context.xml} attribute or
+     * a Jetty {@code setSetting} call gives it (e.g. {@code saveReplicas}).
+     */
+    public ClusterSpec withSetting(String name, String value) {
+        ClusterSpec c = copy();
+        c.settings.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return c;
+    }
+
     public int nodes() { return nodes; }
     public String redisUri() { return redisUri; }
     public String namespace() { return namespace; }
@@ -114,6 +129,8 @@ public final class ClusterSpec {
     public String signingKey() { return signingKey; }
     public int socketTimeoutMillis() { return socketTimeoutMillis; }
     public int connectTimeoutMillis() { return connectTimeoutMillis; }
+    /** The settings of {@link #withSetting}, in the order they were given. */
+    public Map<String, String> settings() { return Map.copyOf(settings); }
 
     /** The name of node {@code k}: the prefix and a letter. */
     public String nodeName(int k) {
@@ -124,6 +141,6 @@ public final class ClusterSpec {
     public String toString() {
         return nodes + " nodes on " + redisUri + ", namespace " + namespace + ", failureMode " + failureMode
                 + ", codec " + codec + ", allowedClasses '" + allowedClasses + "'" + (signingKey == null ? "" : ", signed")
-                + ", timeouts " + socketTimeoutMillis + " ms";
+                + ", timeouts " + socketTimeoutMillis + " ms" + (settings.isEmpty() ? "" : ", " + settings);
     }
 }

@@ -3,17 +3,23 @@ package io.redissessions.testing.contract;
 import io.redissessions.testing.ErrorStats;
 import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
+import io.redissessions.core.store.StoreMetrics;
 import io.redissessions.testing.web.Browser;
+import io.redissessions.testing.web.WebNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The container contract, part 4: Redis down when the container starts, down in the middle of
- * traffic, restarted, and restarted with a long loading phase. With failureMode=fail a request
- * that needs its session gets 503, never a new empty session, and the stored session survives.
+ * traffic, restarted, restarted with a long loading phase, and a save its replicas do not
+ * acknowledge. With failureMode=fail a request that needs its session gets 503, never a new empty
+ * session, and the stored session survives.
  */
 public abstract class RedisOutageContract extends ContractSupport {
 
@@ -111,6 +117,30 @@ public abstract class RedisOutageContract extends ContractSupport {
         assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("alice");
         browser.body(0, "/s?op=set&name=user&value=bob");
         assertThat(browser.body(1, "/s?op=get&name=user")).isEqualTo("bob");
+        assertThat(browser.clusterId()).isEqualTo(Browser.clusterId(id));
+    }
+
+    /**
+     * {@code saveReplicas} set and no replica there to acknowledge: the master applies the save,
+     * but the request gets the failure answer, in every failureMode (Redis is reachable: a
+     * node-local session would split the user's state), and the save is counted. Reads that save
+     * nothing are served. The session is made by a node without the setting (one cluster each, one
+     * namespace), since a new session's save fails the same way.
+     */
+    @ParameterizedTest(name = "failureMode={0}")
+    @ValueSource(strings = {"fail", "local"})
+    void aSaveNoReplicaAcknowledgesGetsTheFailureAnswerInEveryFailureMode(String failureMode) {
+        ClusterUnderTest plain = start(spec().withNodes(1).withNamePrefix("plain-"));
+        ClusterUnderTest replicated = start(spec().withNodes(1).withNamePrefix("replicated-").withFailureMode(failureMode)
+                .withSetting("saveReplicas", "1").withSetting("saveReplicasTimeoutMillis", "100"));
+        Browser browser = new Browser(List.<WebNode>of(plain.node(0), replicated.node(0)));
+        String id = sessionWithUserAlice(browser, 0);
+
+        assertFailureAnswer(browser.get(1, "/s?op=set&name=user&value=bob"), id, "no replica acknowledges the save");
+
+        assertThat(sum(replicated, StoreMetrics::getUnreplicatedSaves)).as("unreplicatedSaves").isEqualTo(1);
+        assertThat(browser.body(0, "/s?op=get&name=user")).as("what the master applied").isEqualTo("bob");
+        assertThat(browser.body(1, "/s?op=get&name=user")).as("a read saves nothing").isEqualTo("bob");
         assertThat(browser.clusterId()).isEqualTo(Browser.clusterId(id));
     }
 }

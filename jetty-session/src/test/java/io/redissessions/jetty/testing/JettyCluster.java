@@ -55,6 +55,7 @@ public final class JettyCluster implements ClusterUnderTest {
                             }
                             f.setSocketTimeoutMillis(spec.socketTimeoutMillis());
                             f.setConnectTimeoutMillis(spec.connectTimeoutMillis());
+                            spec.settings().forEach(f::setSetting);
                         })
                         .start());
             }
