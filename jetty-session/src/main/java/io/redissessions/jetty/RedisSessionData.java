@@ -25,9 +25,9 @@ import java.util.Set;
  * <p>Jetty's metadata lives in {@code SessionData}'s own fields and is handed to the state before
  * each save: the access time, the max inactive interval ({@code #maxInactive} in whole seconds;
  * a sub-second interval also as the extra {@code #x:jetty.maxInactiveMs}), Jetty's explicit
- * expiry, and the container extras {@code #x:jetty.cookieSet} (written when it changes) and
- * {@code #x:jetty.lastAccessed} (written with a save that happens anyway, never a reason to
- * write). Jetty's {@code lastSaved} is not stored: a loaded session was last saved when it was last
+ * expiry, and the container extras {@code #x:jetty.cookieSet} and {@code #x:jetty.lastAccessed}
+ * (written with a save that happens anyway, never a reason to write: a read on another node
+ * writes nothing). Jetty's {@code lastSaved} is not stored: a loaded session was last saved when it was last
  * accessed, as far as its {@code #accessed} tells.
  *
  * <p>Jetty's container login state (what its authenticators put in the session) is kept as
@@ -277,14 +277,20 @@ public class RedisSessionData extends SessionData {
         state.setMaxInactiveSeconds(seconds(maxInactiveMs));
         state.setExtra(X_MAX_INACTIVE_MS, maxInactiveMs > 0 && maxInactiveMs % 1000 != 0
                 ? Long.toString(maxInactiveMs) : null);
-        state.setExtra(X_COOKIE_SET, Long.toString(getCookieSet()));
         state.setContainerExpiryMillis(getExpiry());
         return state;
     }
 
-    /** Jetty's previous access time, written with a save that happens anyway (it changes at every request). */
-    synchronized void addLastAccessed() {
+    /**
+     * Jetty's previous access time (it changes at every request) and the time its cookie was last
+     * set (it changes whenever a request reaches a node other than the one named in the cookie's
+     * suffix, and Jetty sets the cookie again): written with a save that happens anyway, never a
+     * reason to write. A node that loads an older cookie time may set the cookie once more than
+     * Jetty's {@code refreshCookieAge} asks.
+     */
+    synchronized void addWrittenAlong() {
         state.setExtra(X_LAST_ACCESSED, Long.toString(getLastAccessed()));
+        state.setExtra(X_COOKIE_SET, Long.toString(getCookieSet()));
     }
 
     /** A save succeeded. */

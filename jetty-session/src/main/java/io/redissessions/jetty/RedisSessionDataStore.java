@@ -281,7 +281,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
             s.metrics().skippedWrite();
             return;
         }
-        d.addLastAccessed();
+        d.addWrittenAlong();
         SaveResult result;
         try {
             result = s.save(state);
