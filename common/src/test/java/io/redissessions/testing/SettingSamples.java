@@ -21,6 +21,8 @@ public final class SettingSamples {
             "uri", "rediss://sample-host:6390/1", // TLS: the tls* settings apply only with it
             "operationTimeoutMillis", "7000",
             "codec", "java",
+            "lockingMode", "uriPattern:/sample/cart/.*",
+            "nearCache", "on",
             "failureMode", "local",
             "allowedClasses", "com.example.Sample, com.example.samples.*",
             "tlsTrustStore", existingFile("sample-trust").toString(),

@@ -37,6 +37,12 @@ import java.util.Set;
  *       node measured since.</li>
  *   <li>Undecodable data costs that attribute only: logged once with the session id, counted,
  *       and treated as absent; it is never written back.</li>
+ *   <li>A request that holds the session's lock (lockingMode) saves under it: {@link #save} is
+ *       refused when the lock was lost and someone else wrote meanwhile, and
+ *       {@link #saveAndRelease} releases it in the same script.</li>
+ *   <li>With the near cache, values of immutable types decoded by an earlier request of the same
+ *       stored version are not decoded again, and a save that leaves a state this node knows
+ *       whole (nobody else wrote since it read) is kept for the next load.</li>
  * </ul>
  *
  * Thread-safe (methods are synchronized); meant to live for one request, or for as long as a
@@ -76,6 +82,10 @@ public final class SessionState {
     private final Set<String> undecodable = new HashSet<>();
     private final Map<String, String> extras;
     private final Map<String, String> changedExtras = new LinkedHashMap<>();
+    /** Immutable values decoded from the stored version this state holds, shared through the near cache; or null. */
+    private java.util.concurrent.ConcurrentMap<String, Object> sharedDecoded;
+    /** The request's lock on this session (lockingMode), or null. */
+    private SessionLock lock;
 
     private SessionState(RedisSessionStore store, String id, long createdMillis, long accessedMillis,
                          int maxInactiveSeconds, long version, Map<String, byte[]> stored,
@@ -109,8 +119,33 @@ public final class SessionState {
     }
 
     static SessionState load(RedisSessionStore store, StoredSession s) {
-        return new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(), s.maxInactiveSeconds(),
-                s.version(), s.attributes(), s.extras(), false, s.expiryMillis(), s.clockOffsetMillis());
+        SessionState state = new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(),
+                s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false, s.expiryMillis(),
+                s.clockOffsetMillis());
+        state.shareDecoded(s.decoded());
+        return state;
+    }
+
+    /** Takes the values other requests decoded from this stored version, and shares what this one decodes. */
+    private void shareDecoded(java.util.concurrent.ConcurrentMap<String, Object> decoded) {
+        sharedDecoded = decoded;
+        if (decoded != null) {
+            decoded.forEach((name, value) -> {
+                if (stored.containsKey(name) && !set.contains(name) && !removed.contains(name)) {
+                    values.putIfAbsent(name, value);
+                }
+            });
+        }
+    }
+
+    /** The request's lock on this session (lockingMode), or null when it holds none. */
+    public synchronized SessionLock lock() {
+        return lock;
+    }
+
+    /** This state was read under {@code lock}: its saves are fenced by it. */
+    synchronized void lockedBy(SessionLock lock) {
+        this.lock = lock;
     }
 
     public String id() { return id; }
@@ -193,7 +228,11 @@ public final class SessionState {
         try {
             Object value = codec.decode(name, bytes, classLoader);
             values.put(name, value);
-            if (!ImmutableValues.isImmutable(value)) {
+            if (ImmutableValues.isImmutable(value)) {
+                if (sharedDecoded != null) {
+                    sharedDecoded.putIfAbsent(name, value);
+                }
+            } else {
                 try {
                     baseline.put(name, codec.encode(name, value));
                 } catch (AttributeEncodingException e) {
@@ -298,14 +337,28 @@ public final class SessionState {
      * @return the result, or null when there was nothing to write
      */
     public synchronized RedisSessionStore.SaveResult save() {
+        return save(false);
+    }
+
+    /**
+     * Like {@link #save}, and releases the request's lock ({@link #lock()}) with the same script.
+     * When there is nothing to write (null), the lock is still held: the caller releases it.
+     */
+    public synchronized RedisSessionStore.SaveResult saveAndRelease() {
+        return save(true);
+    }
+
+    private RedisSessionStore.SaveResult save(boolean release) {
         SessionUpdate update = buildUpdate(true);
         if (update == null) {
             store.metrics().skippedWrite();
             return null;
         }
-        RedisSessionStore.SaveOutcome outcome = store.write(update);
+        long readVersion = version;
+        RedisSessionStore.SaveOutcome outcome = store.write(update, lock, readVersion, release);
         RedisSessionStore.SaveResult result = outcome.result();
         if (result == RedisSessionStore.SaveResult.SAVED) {
+            Map<String, Object> decodedNow = store.hasNearCache() ? immutableValuesAsStored(update) : null;
             for (String name : update.changedAttributeNames()) {
                 byte[] v = update.fields().get(Fields.ATTRIBUTE_PREFIX + name);
                 if (v != null) {
@@ -326,10 +379,46 @@ public final class SessionState {
             storedAccessedMillis = outcome.accessedMillis();
             storedExpiryMillis = outcome.expiryMillis();
             clockOffsetMillis = outcome.clockOffsetMillis();
+            boolean wasNew = isNew;
             isNew = false;
             version = outcome.version();
+            if (decodedNow != null) {
+                // known whole only when no other request wrote between this state's read and this save
+                boolean whole = wasNew ? version == 1 : version == readVersion + 1;
+                StoredSession kept = store.afterSave(id, whole ? snapshot() : null);
+                sharedDecoded = kept == null ? null : kept.decoded();
+                if (sharedDecoded != null) {
+                    sharedDecoded.putAll(decodedNow);
+                }
+            }
         }
         return result;
+    }
+
+    /** Immutable values whose stored bytes are theirs after {@code update} is written: decoded, or set and written. */
+    private Map<String, Object> immutableValuesAsStored(SessionUpdate update) {
+        Map<String, Object> m = new HashMap<>();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String name = e.getKey();
+            if (ImmutableValues.isImmutable(e.getValue()) && e.getValue() != null
+                    && (!set.contains(name) || update.fields().containsKey(Fields.ATTRIBUTE_PREFIX + name))) {
+                m.put(name, e.getValue());
+            }
+        }
+        return m;
+    }
+
+    /** The stored session as this state knows it after a save (the near cache keeps it). */
+    private StoredSession snapshot() {
+        long size = 0;
+        for (Map.Entry<String, byte[]> e : stored.entrySet()) {
+            size += Fields.ATTRIBUTE_PREFIX.length() + e.getKey().length() + e.getValue().length;
+        }
+        for (Map.Entry<String, String> e : extras.entrySet()) {
+            size += Fields.EXTRA_PREFIX.length() + e.getKey().length() + e.getValue().length();
+        }
+        return new StoredSession(id, createdMillis, storedAccessedMillis, storedMaxInactiveSeconds, storedExpiryMillis,
+                store.nodeId(), version, new HashMap<>(extras), new HashMap<>(stored), size, 0, 0);
     }
 
     private SessionUpdate buildUpdate(boolean countFailures) {

@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code redisErrors}: failed Redis calls of every kind; {@code poolExhaustions}: of those,
  *       calls that found no free pooled connection in time.</li>
  *   <li>{@code expiryPasses}: completed passes over the expiry index (a test can wait for one).</li>
+ *   <li>{@code nearCacheHits}: loads that Redis answered "unchanged" (nearCache=on).</li>
+ *   <li>{@code lockWaits}: tries to take a session's lock that found it held (lockingMode);
+ *       {@code lockTimeouts}: requests answered 503 because the lock stayed held for
+ *       {@code lockWaitMillis}; {@code locksLost}: locks whose lease ran out while their request
+ *       held them; {@code deferredLockReleases}: locks of requests that wrote nothing, released
+ *       by the node's release thread after the request (a round trip the request did not wait for).</li>
  * </ul>
  */
 public final class StoreMetrics {
@@ -39,6 +45,11 @@ public final class StoreMetrics {
     private final LongAdder unreadableSessions = new LongAdder();
     private final LongAdder saveFailures = new LongAdder();
     private final LongAdder expiryPasses = new LongAdder();
+    private final LongAdder nearCacheHits = new LongAdder();
+    private final LongAdder lockWaits = new LongAdder();
+    private final LongAdder lockTimeouts = new LongAdder();
+    private final LongAdder locksLost = new LongAdder();
+    private final LongAdder deferredLockReleases = new LongAdder();
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
 
@@ -65,6 +76,28 @@ public final class StoreMetrics {
 
     void claimed(int n) {
         expiredClaimed.add(n);
+    }
+
+    void nearCacheHit() {
+        nearCacheHits.increment();
+    }
+
+    void lockWait() {
+        lockWaits.increment();
+    }
+
+    void lockLost() {
+        locksLost.increment();
+    }
+
+    /** A request was answered with the failure answer: its session's lock stayed held for lockWaitMillis. */
+    public void lockTimeout() {
+        lockTimeouts.increment();
+    }
+
+    /** Locks released by the node's release thread after their request, which wrote nothing. */
+    public void deferredLockReleases(int n) {
+        deferredLockReleases.add(n);
     }
 
     void roundTrip(long nanos) {
@@ -125,6 +158,11 @@ public final class StoreMetrics {
     public long getUnreadableSessions() { return unreadableSessions.sum(); }
     public long getSaveFailures() { return saveFailures.sum(); }
     public long getExpiryPasses() { return expiryPasses.sum(); }
+    public long getNearCacheHits() { return nearCacheHits.sum(); }
+    public long getLockWaits() { return lockWaits.sum(); }
+    public long getLockTimeouts() { return lockTimeouts.sum(); }
+    public long getLocksLost() { return locksLost.sum(); }
+    public long getDeferredLockReleases() { return deferredLockReleases.sum(); }
     /** Redis round trips made (a script retried after NOSCRIPT counts twice). */
     public long getRoundTrips() { return roundTrips.sum(); }
 
@@ -152,6 +190,11 @@ public final class StoreMetrics {
         m.put("unreadableSessions", getUnreadableSessions());
         m.put("saveFailures", getSaveFailures());
         m.put("expiryPasses", getExpiryPasses());
+        m.put("nearCacheHits", getNearCacheHits());
+        m.put("lockWaits", getLockWaits());
+        m.put("lockTimeouts", getLockTimeouts());
+        m.put("locksLost", getLocksLost());
+        m.put("deferredLockReleases", getDeferredLockReleases());
         m.put("roundTrips", getRoundTrips());
         m.put("meanLatencyMicros", getMeanLatencyMicros());
         return m;

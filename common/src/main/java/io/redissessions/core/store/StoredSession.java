@@ -26,6 +26,11 @@ public final class StoredSession {
     private final long sizeBytes;
     private final long redisTimeMillis;
     private final long readAtMillis;
+    /**
+     * Attribute values of immutable types already decoded from these bytes, shared by every copy
+     * of this stored version that the near cache hands out; null when the near cache is off.
+     */
+    private final java.util.concurrent.ConcurrentMap<String, Object> decoded;
 
     /**
      * @param redisTimeMillis Redis's clock (TIME) when the session was read
@@ -46,6 +51,43 @@ public final class StoredSession {
         this.sizeBytes = sizeBytes;
         this.redisTimeMillis = redisTimeMillis;
         this.readAtMillis = readAtMillis;
+        this.decoded = null;
+    }
+
+    private StoredSession(StoredSession s, long redisTimeMillis, long readAtMillis,
+                          java.util.concurrent.ConcurrentMap<String, Object> decoded) {
+        this.id = s.id;
+        this.createdMillis = s.createdMillis;
+        this.accessedMillis = s.accessedMillis;
+        this.maxInactiveSeconds = s.maxInactiveSeconds;
+        this.expiryMillis = s.expiryMillis;
+        this.node = s.node;
+        this.version = s.version;
+        this.extras = s.extras;
+        this.attributes = s.attributes;
+        this.sizeBytes = s.sizeBytes;
+        this.redisTimeMillis = redisTimeMillis;
+        this.readAtMillis = readAtMillis;
+        this.decoded = decoded;
+    }
+
+    /** This stored version as the near cache keeps it: with a map of values decoded from it. */
+    StoredSession cacheable() {
+        return decoded != null ? this
+                : new StoredSession(this, redisTimeMillis, readAtMillis, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    /**
+     * This stored version read again, unchanged, at another moment: the same data and decoded
+     * values, with Redis's clock and the reading node's clock of the new read.
+     */
+    StoredSession seenAgain(long redisTimeMillis, long readAtMillis) {
+        return new StoredSession(this, redisTimeMillis, readAtMillis, decoded);
+    }
+
+    /** Immutable values decoded from these bytes by earlier requests (near cache), or null. */
+    java.util.concurrent.ConcurrentMap<String, Object> decoded() {
+        return decoded;
     }
 
     /**
