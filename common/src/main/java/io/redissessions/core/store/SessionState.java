@@ -143,6 +143,24 @@ public final class SessionState {
         return lock;
     }
 
+    /**
+     * Carries the request's lock over from {@code previous} (the same session under its old id, or
+     * the state it is made from), which gives it up: this state's saves are fenced by it, and
+     * {@link #saveAndRelease} releases it.
+     */
+    public void adoptLock(SessionState previous) {
+        SessionLock taken;
+        synchronized (previous) {
+            taken = previous.lock;
+            previous.lock = null;
+        }
+        if (taken != null) {
+            synchronized (this) {
+                lock = taken;
+            }
+        }
+    }
+
     /** This state was read under {@code lock}: its saves are fenced by it. */
     synchronized void lockedBy(SessionLock lock) {
         this.lock = lock;
