@@ -116,8 +116,15 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/redis-sessions/
 ## Deflate attribute values of at least this many bytes (0 = off).
 #jetty.session.redis.compressionThresholdBytes=0
 
-## Sign every value with HMAC-SHA256 under this key (16 bytes or more; the same on every node). Environment: REDIS_SESSIONS_SIGNING_KEY.
+## Codecs whose values this node decodes (default: the codec's only); json,java while moving from one codec to the other.
+#jetty.session.redis.readCodecs=
+
+## Sign every value and container extra with HMAC-SHA256 under this key, bound to its field, session and
+## namespace (16 bytes or more; the same on every node). Environment: REDIS_SESSIONS_SIGNING_KEY.
 #jetty.session.redis.signingKey=
+
+## With a signingKey: reject, or accept (only while upgrading) what earlier releases signed unbound or left unsigned.
+#jetty.session.redis.legacySignatures=reject
 
 ## PKCS12 or JKS file with the CA of Redis's certificate (rediss://).
 #jetty.session.redis.tlsTrustStore=

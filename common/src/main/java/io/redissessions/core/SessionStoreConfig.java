@@ -5,10 +5,14 @@ import io.redissessions.core.connection.RedisUri;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -179,16 +183,57 @@ public final class SessionStoreConfig {
     }
 
     /**
-     * The default namespace for a webapp: its context path without the leading slash, nested
-     * paths joined with '#' (Tomcat's own convention for file names), and {@code ROOT} for "/".
+     * The default namespace of a webapp served on every host (or on the default host): see
+     * {@link #defaultNamespace(String, Collection)}.
      */
     public static String namespaceForContextPath(String contextPath) {
-        if (contextPath == null || contextPath.isEmpty() || contextPath.equals("/")) {
-            return "ROOT";
+        return defaultNamespace(contextPath, List.of());
+    }
+
+    /**
+     * The default namespace of a webapp, when the {@code namespace} setting is not given: its
+     * context path without the leading slash, nested paths joined with '#' (Tomcat's own
+     * convention for file names), {@code ROOT} for "/"; then, when the webapp is tied to hosts
+     * (a Tomcat {@code <Host>} other than the default one, Jetty's virtual hosts), '@' and the
+     * host names, lower case, sorted, separated by ','. Characters a key cannot hold or that the
+     * form itself uses ({@code % # @ , { } :}, white space and control characters) are written
+     * as {@code %XX} (their UTF-8 bytes), and the path "/ROOT" as {@code %52OOT}, so that
+     * different paths and hosts give different namespaces. Examples: {@code ROOT}, {@code shop},
+     * {@code a#b} (for /a/b), {@code a%3Ab} (for /a:b), {@code ROOT@tenant-a.example}.
+     */
+    public static String defaultNamespace(String contextPath, Collection<String> hosts) {
+        String path = contextPath == null ? "" : contextPath.startsWith("/") ? contextPath.substring(1) : contextPath;
+        String namespace;
+        if (path.isEmpty()) {
+            namespace = "ROOT";
+        } else {
+            String[] segments = path.split("/", -1);
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < segments.length; i++) {
+                b.append(i == 0 ? "" : "#").append(escaped(segments[i]));
+            }
+            namespace = b.toString().equals("ROOT") ? "%52OOT" : b.toString();
         }
-        String path = contextPath.startsWith("/") ? contextPath.substring(1) : contextPath;
-        path = path.replace('/', '#').replace(':', '_').replace('{', '_').replace('}', '_').replaceAll("\\s", "_");
-        return path.isEmpty() ? "ROOT" : path;
+        if (hosts != null && !hosts.isEmpty()) {
+            namespace += "@" + String.join(",", new TreeSet<>(hosts.stream()
+                    .map(h -> escaped(h.toLowerCase(Locale.ROOT))).toList()));
+        }
+        return namespace;
+    }
+
+    private static String escaped(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            if (cp == '%' || cp == '#' || cp == '@' || cp == ',' || cp == '{' || cp == '}' || cp == ':'
+                    || Character.isWhitespace(cp) || Character.isISOControl(cp) || Character.isSpaceChar(cp)) {
+                for (byte x : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                    b.append('%').append(String.format("%02X", x & 0xff));
+                }
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return b.toString();
     }
 
     // ---------------------------------------------------------------- resolved values
@@ -223,6 +268,11 @@ public final class SessionStoreConfig {
 
     public String effectiveSigningKey() {
         return effective(Settings.SIGNING_KEY);
+    }
+
+    /** Whether {@code legacySignatures=accept}: values signed the unbound way and unsigned extras are read. */
+    public boolean acceptsLegacySignatures() {
+        return get(Settings.LEGACY_SIGNATURES).trim().equalsIgnoreCase("accept");
     }
 
     /** {@code json} or {@code java}. */

@@ -1,6 +1,7 @@
 package io.redissessions.core;
 
 import io.redissessions.core.codec.ClassAllowList;
+import io.redissessions.core.codec.ValueCodec;
 import io.redissessions.core.connection.RedisUri;
 
 import java.io.File;
@@ -127,11 +128,20 @@ public final class Settings {
             Setting.wholeNumber("compressionThresholdBytes", DEFAULT_COMPRESSION_THRESHOLD_BYTES)
             .unit("bytes").range(0, Integer.MAX_VALUE)
             .description("Values at least this large are compressed (0 = never)"));
+    public static final Setting<String> READ_CODECS = add(Setting.text("readCodecs", null)
+            .checkedBy((s, v) -> ValueCodec.parseReadCodecs(v))
+            .description("Codecs whose values this node decodes (default: the codec setting's only); json,java while"
+                    + " moving from one codec to the other"));
     public static final Setting<String> SIGNING_KEY = add(Setting.text("signingKey", null)
             .secret().environment(ENV_SIGNING_KEY)
             .rule(k -> k.getBytes(StandardCharsets.UTF_8).length >= MIN_SIGNING_KEY_BYTES,
                     "at least " + MIN_SIGNING_KEY_BYTES + " bytes; use a long random secret")
-            .description("HMAC-SHA256 key that signs every stored value"));
+            .description("HMAC-SHA256 key that signs every stored attribute value and container extra, bound to"
+                    + " its field, session and namespace"));
+    public static final Setting<String> LEGACY_SIGNATURES = add(Setting.text("legacySignatures", "reject")
+            .oneOf("reject", "accept")
+            .description("With a signingKey: reject (default) or, only while upgrading, accept values signed the"
+                    + " unbound way and unsigned container extras of earlier releases (re-signed at the next save)"));
     public static final Setting<String> TLS_TRUST_STORE = add(Setting.text("tlsTrustStore", null)
             .unit("path").rule(Settings::isFile, "a readable PKCS12 or JKS file")
             .description("PKCS12/JKS trust store for rediss://, rediss-sentinel://, rediss-cluster://"));

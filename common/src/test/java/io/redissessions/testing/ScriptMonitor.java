@@ -63,11 +63,24 @@ public final class ScriptMonitor implements AutoCloseable {
         return m;
     }
 
-    /** What the server executed so far, in order. */
+    /**
+     * What the server executed so far, in order: every command sent before this call (the monitor
+     * is read until a marker sent now comes through; MONITOR reports in execution order).
+     */
     public List<Executed> executed() {
+        String marker = "monitor-caught-up-" + UUID.randomUUID();
+        server.command("ECHO", marker);
+        Poll.until(Duration.ofSeconds(10), "MONITOR has reported every command sent so far", () -> {
+            synchronized (lines) {
+                return lines.stream().anyMatch(l -> l.contains(marker));
+            }
+        });
         List<Executed> out = new ArrayList<>();
         synchronized (lines) {
             for (String line : lines) {
+                if (line.contains(marker)) {
+                    break;
+                }
                 int open = line.indexOf('[');
                 int close = line.indexOf(']', open);
                 if (open < 0 || close < 0) {

@@ -21,6 +21,8 @@ final class RedisManagedSession extends ManagedSession {
     private static final Logger LOG = LoggerFactory.getLogger(RedisManagedSession.class);
 
     private final RedisSessionCache cache;
+    /** This node claimed the session's expiry: the claim is finished when the invalidation is. */
+    private boolean expiryClaim;
 
     RedisManagedSession(SessionManager manager, SessionData data, RedisSessionCache cache) {
         super(manager, data);
@@ -67,10 +69,59 @@ final class RedisManagedSession extends ManagedSession {
         }
     }
 
+    /** One more request uses this session (Jetty's {@code use()}). Call with the lock held. */
+    void enter() {
+        use();
+    }
+
+    /** @throws IllegalStateException if the session is invalid (Jetty's check before a change) */
+    void requireValidForWrite() {
+        checkValidForWrite();
+    }
+
+    /**
+     * This node claimed the session's expiry (Jetty runs its listeners now): finishing the
+     * invalidation finishes the claim, which deletes the session from Redis.
+     */
+    void finishClaimAfterListeners() {
+        try (AutoLock ignored = lock()) {
+            expiryClaim = true;
+        }
+    }
+
+    /**
+     * Jetty's end of an invalidation ({@code valueUnbound} and attribute listeners, then invalid);
+     * for a session whose expiry this node claimed, then the claim is finished: the session is
+     * deleted from Redis after every listener ran, also after one that failed (as the shared
+     * policy does). A node that dies before never gets here, and another node claims the session
+     * when the lease runs out.
+     */
+    @Override
+    public void finishInvalidate() throws IllegalStateException {
+        try {
+            super.finishInvalidate();
+        } catch (RuntimeException e) {
+            finishClaim();
+            throw e;
+        }
+        finishClaim();
+    }
+
+    private void finishClaim() {
+        boolean claimed;
+        try (AutoLock ignored = lock()) {
+            claimed = expiryClaim;
+            expiryClaim = false;
+        }
+        if (claimed) {
+            cache.finishExpiryClaim(getId());
+        }
+    }
+
     /** Another node removed this session: it becomes invalid here without any listener. */
     void invalidatedElsewhere() {
         try (AutoLock ignored = lock()) {
-            if (_state == State.VALID || _state == State.INVALIDATING) {
+            if (_state == State.VALID || _state == State.INVALIDATING || _state == State.CHANGING) {
                 _state = State.INVALID;
                 _stateChangeCompleted.signalAll();
             }

@@ -11,6 +11,7 @@ import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionDataStore;
 import org.eclipse.jetty.session.SessionManager;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
+import org.eclipse.jetty.util.StringUtil;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.thread.AutoLock;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -42,6 +44,14 @@ import java.util.function.Function;
  *   <li>A request whose session Redis cannot give (unavailable with {@code failureMode=fail}, or this
  *       node overloaded) gets a stand-in session whose use answers 503; no new session is created
  *       while Redis is down.</li>
+ *   <li>A session whose last request on this node completes while another request picks it up is
+ *       loaded again for that request, never reported missing: the cache does not rely on the retry
+ *       that only some Jetty versions make ({@link #getAndEnter}).</li>
+ *   <li>An id renewal renames the session in Redis in one atomic script when the new id is in the
+ *       old id's shard ({@link RedisSessionIdManager} makes it so).</li>
+ *   <li>An expired session claimed by this node is deleted only after its listeners ran here
+ *       ({@link RedisManagedSession#finishInvalidate}); if this node dies in between, the claim's
+ *       lease runs out and another node runs them.</li>
  * </ul>
  *
  * Jetty's eviction policy, {@code flushOnResponseCommit} and {@code removeUnloadableSessions} do
@@ -146,6 +156,58 @@ public class RedisSessionCache extends AbstractSessionCache {
         return inUse.remove(id);
     }
 
+    /**
+     * The session object that requests on this node share, loaded from Redis if none is here;
+     * {@code enter} counts the caller as one more request using it. A session whose last request
+     * completed, and left this cache, between the lookup and the entry is looked up again (then
+     * loaded again from Redis): never reported missing, whatever Jetty's version does there (Jetty
+     * 12.0.x and 12.1.0 to 12.1.8 return null, and Jetty then creates a new, empty session under
+     * the requested id).
+     */
+    @Override
+    protected ManagedSession getAndEnter(String id, boolean enter) throws Exception {
+        while (true) {
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            ManagedSession session = doComputeIfAbsent(id, k -> {
+                try {
+                    return loadSession(k);
+                } catch (Exception e) {
+                    failure.set(e);
+                    return null;
+                }
+            });
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            if (session == null) {
+                return null;
+            }
+            try (AutoLock ignored = session.lock()) {
+                if (session.isResident() && inUse.get(id) == session) {
+                    if (enter && session instanceof RedisManagedSession r) {
+                        r.enter();
+                    }
+                    return session;
+                }
+            }
+            LOG.debug("redis-sessions: session {} left this node's cache while a request picked it up; looking again", id);
+        }
+    }
+
+    /** A session from the store, resident in this cache; null if there is none. */
+    private ManagedSession loadSession(String id) throws Exception {
+        SessionData data = getSessionDataStore().load(id);
+        if (data == null) {
+            return null;
+        }
+        data.setLastNode(_context.getWorkerName());
+        ManagedSession session = newSession(data);
+        try (AutoLock ignored = session.lock()) {
+            session.setResident(true);
+        }
+        return session;
+    }
+
     // ------------------------------------------------------------------ request path
 
     /**
@@ -214,6 +276,61 @@ public class RedisSessionCache extends AbstractSessionCache {
         LOG.debug("redis-sessions: session {} was not saved: {}", session.getId(), e.getMessage());
     }
 
+    // ------------------------------------------------------------------ id renewal
+
+    /**
+     * Gives a session its new id (Jetty renews it at login): renamed in Redis in one atomic
+     * script. Returns null, with the session invalid on this node and nothing stored under the new
+     * id, when another node invalidated it (or it expired) before: an invalidation is never undone.
+     */
+    @Override
+    public ManagedSession renewSessionId(String oldId, String newId, String oldExtendedId, String newExtendedId)
+            throws Exception {
+        if (StringUtil.isBlank(oldId)) {
+            throw new IllegalArgumentException("Old session id is null");
+        }
+        if (StringUtil.isBlank(newId)) {
+            throw new IllegalArgumentException("New session id is null");
+        }
+        ManagedSession session = getAndEnter(oldId, true);
+        if (session == null) {
+            return null;
+        }
+        return rename(session, newId, newExtendedId) ? session : null;
+    }
+
+    @Override
+    protected void renewSessionId(ManagedSession session, String newId, String newExtendedId) throws Exception {
+        if (session != null) {
+            rename(session, newId, newExtendedId);
+        }
+    }
+
+    private boolean rename(ManagedSession session, String newId, String newExtendedId) throws Exception {
+        RedisSessionDataStore store = redisStore();
+        if (store == null || !(session instanceof RedisManagedSession r)
+                || !(session.getSessionData() instanceof RedisSessionData data)) {
+            super.renewSessionId(session, newId, newExtendedId);
+            return true;
+        }
+        try (AutoLock ignored = session.lock()) {
+            String oldId = session.getId();
+            r.requireValidForWrite();
+            if (!store.changeId(data, newId)) {
+                // invalidated or expired elsewhere: its listeners ran there, and it stays gone
+                LOG.debug("redis-sessions: session {} was gone from Redis when its id was to be renewed", oldId);
+                inUse.remove(oldId, session);
+                r.invalidatedElsewhere();
+                return false;
+            }
+            session.setExtendedId(newExtendedId);
+            session.onIdChanged();
+            inUse.putIfAbsent(newId, session);
+            inUse.remove(oldId, session);
+            return true;
+        }
+    }
+
     // ------------------------------------------------------------------ invalidation and expiry
 
     /**
@@ -252,12 +369,14 @@ public class RedisSessionCache extends AbstractSessionCache {
             detach(here); // its own invalidate() has deleted it and runs or ran its listeners
             return here;
         }
+        RedisSessionDataStore redis = redisStore();
+        if (redis != null && redis.isClaimedHere(id)) {
+            return claimedForListeners(redis, id, here);
+        }
         ManagedSession session = here != null ? here : loadForListeners(id);
         boolean removed;
         try {
-            removed = getSessionDataStore() instanceof RedisSessionDataStore redis && redis.isClaimedHere(id)
-                    ? redis.finishClaim(id)
-                    : getSessionDataStore().delete(id);
+            removed = getSessionDataStore().delete(id);
         } catch (SessionStoreException e) {
             LOG.debug("redis-sessions: session {} could not be deleted now: {}", id, e.getMessage());
             return null;
@@ -273,6 +392,42 @@ public class RedisSessionCache extends AbstractSessionCache {
             return null;
         }
         return session;
+    }
+
+    /**
+     * An expired session this node claimed, for Jetty to run its listeners: the claim is finished
+     * (the session deleted) when Jetty finishes invalidating it, after the listeners
+     * ({@link RedisManagedSession#finishInvalidate}). If this node dies before, the claim's lease
+     * runs out and another node claims the session and runs them.
+     */
+    private ManagedSession claimedForListeners(RedisSessionDataStore redis, String id, ManagedSession here)
+            throws Exception {
+        ManagedSession session = here;
+        if (session == null) {
+            try {
+                SessionData data = redis.loadClaimed(id);
+                session = data == null ? null : newSession(data);
+            } catch (SessionStoreException e) {
+                // Redis cannot be used now: the lease runs out and the next pass claims it again
+                LOG.debug("redis-sessions: expired session {} could not be loaded for its listeners: {}", id, e.getMessage());
+                return null;
+            }
+        }
+        if (!(session instanceof RedisManagedSession r)) {
+            redis.finishClaim(id); // gone or unreadable (deleted by the store): nothing to run
+            return null;
+        }
+        detach(session);
+        r.finishClaimAfterListeners();
+        return session;
+    }
+
+    /** Finishes this node's claim on an expired session once its listeners ran: deletes it. */
+    void finishExpiryClaim(String id) {
+        RedisSessionDataStore redis = redisStore();
+        if (redis != null) {
+            redis.finishClaim(id);
+        }
     }
 
     /** The stored session, even expired (its grace period keeps it readable), for its listeners. */

@@ -8,6 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +29,9 @@ import java.util.Set;
  * {@code #x:jetty.lastAccessed} (written with a save that happens anyway, never a reason to
  * write). Jetty's {@code lastSaved} is not stored: a loaded session was last saved when it was last
  * accessed, as far as its {@code #accessed} tells.
+ *
+ * <p>Jetty's container login state (what its authenticators put in the session) is kept as
+ * extras, not attributes: see {@link LoginExtras}.
  */
 public class RedisSessionData extends SessionData {
 
@@ -39,7 +46,12 @@ public class RedisSessionData extends SessionData {
 
     private final transient SessionService service;
     private final transient ClassLoader loader;
+    private final transient LoginExtras login;
     private transient SessionState state;
+    /** Login attributes made from the extras, or set, in this object's life. */
+    private final transient Map<String, Object> loginValues = new HashMap<>();
+    /** Attributes kept in this object only, never stored (SPNEGO identity holders). */
+    private final transient Map<String, Object> nodeLocal = new HashMap<>();
     /** The next save writes the whole session as new (kept node-locally while Redis was down). */
     private boolean createRequired;
     /** Redis refused a save because the session is gone (deleted or expired meanwhile) or its id is taken. */
@@ -49,22 +61,23 @@ public class RedisSessionData extends SessionData {
 
     /** A new session, not stored until its first save. */
     RedisSessionData(SessionService service, String id, String contextPath, String vhost, long created, long accessed,
-                     long lastAccessed, long maxInactiveMs, ClassLoader loader) {
+                     long lastAccessed, long maxInactiveMs, ClassLoader loader, LoginExtras login) {
         this(service, service.create(id, created, accessed, seconds(maxInactiveMs)), contextPath, vhost, lastAccessed,
-                maxInactiveMs, loader);
+                maxInactiveMs, loader, login);
     }
 
     private RedisSessionData(SessionService service, SessionState state, String contextPath, String vhost,
-                             long lastAccessed, long maxInactiveMs, ClassLoader loader) {
+                             long lastAccessed, long maxInactiveMs, ClassLoader loader, LoginExtras login) {
         super(state.id(), contextPath, vhost, state.createdMillis(), state.accessedMillis(), lastAccessed, maxInactiveMs);
         this.service = Objects.requireNonNull(service, "service");
         this.state = state;
         this.loader = loader;
+        this.login = Objects.requireNonNull(login, "login");
     }
 
     /** Jetty's view of a session loaded from Redis; nothing is decoded yet. */
     static RedisSessionData loaded(SessionService service, SessionState state, String contextPath, String vhost,
-                                   ClassLoader loader) {
+                                   ClassLoader loader, LoginExtras login) {
         long maxInactiveMs = state.maxInactiveSeconds() <= 0 ? -1 : state.maxInactiveSeconds() * 1000L;
         long exactMs = parse(state.extra(X_MAX_INACTIVE_MS), 0);
         // a sub-second interval is kept as an extra; it applies only while #maxInactive agrees with it
@@ -73,7 +86,7 @@ public class RedisSessionData extends SessionData {
         }
         long accessed = state.accessedMillis();
         RedisSessionData d = new RedisSessionData(service, state, contextPath, vhost,
-                parse(state.extra(X_LAST_ACCESSED), accessed), maxInactiveMs, loader);
+                parse(state.extra(X_LAST_ACCESSED), accessed), maxInactiveMs, loader, login);
         d.setExpiry(state.localExpiryMillis());
         d.setCookieSet(parse(state.extra(X_COOKIE_SET), 0));
         // Jetty takes lastSaved <= 0 for "new": a stored session was saved, at its last stored access at the latest
@@ -107,6 +120,12 @@ public class RedisSessionData extends SessionData {
 
     @Override
     public synchronized Object getAttribute(String name) {
+        if (LoginExtras.isNodeLocal(name)) {
+            return nodeLocal.get(name);
+        }
+        if (login.isPresent(name, state::extra)) {
+            return loginAttribute(name);
+        }
         Object value = state.getAttribute(name, loader);
         valuesHeld |= value != null;
         return value;
@@ -114,12 +133,21 @@ public class RedisSessionData extends SessionData {
 
     @Override
     public synchronized Set<String> getKeys() {
-        return state.attributeNames();
+        Set<String> names = new LinkedHashSet<>(state.attributeNames());
+        for (String name : List.of(LoginExtras.AUTHENTICATED, LoginExtras.FORM_URI, LoginExtras.FORM_METHOD,
+                LoginExtras.FORM_POST)) {
+            if (login.isPresent(name, state::extra)) {
+                names.add(name);
+            }
+        }
+        names.addAll(nodeLocal.keySet());
+        return Collections.unmodifiableSet(names);
     }
 
     /**
      * Sets or (with null) removes an attribute and returns the previous value, decoding it if needed
-     * (Jetty's listeners tell "added" from "replaced" by it).
+     * (Jetty's listeners tell "added" from "replaced" by it). Jetty's login state goes to extras
+     * ({@link LoginExtras}).
      *
      * @throws IllegalArgumentException when the value cannot be stored (the codec's message names
      *         the attribute, its class and the setting to change); nothing changes then
@@ -127,12 +155,56 @@ public class RedisSessionData extends SessionData {
     @Override
     public synchronized Object setAttribute(String name, Object value) {
         valuesHeld = true;
+        if (LoginExtras.isNodeLocal(name)) {
+            return value == null ? nodeLocal.remove(name) : nodeLocal.put(name, value);
+        }
+        if (login.handles(name)) {
+            Map<String, String> extras = value == null ? null : login.encode(name, value);
+            if (value == null || extras != null) {
+                Object old = getAttribute(name);
+                for (String extra : LoginExtras.extrasOf(name)) {
+                    state.setExtra(extra, extras == null ? null : extras.get(extra));
+                }
+                state.removeAttribute(name); // an attribute stored under this name by an earlier version
+                loginValues.remove(name);
+                if (value != null) {
+                    loginValues.put(name, value);
+                }
+                setDirty(name);
+                return old;
+            }
+            // not a kind Jetty's authenticators store here: an attribute like any other
+            for (String extra : LoginExtras.extrasOf(name)) {
+                state.setExtra(extra, null);
+            }
+            loginValues.remove(name);
+        }
         Object old = state.getAttribute(name, loader);
         state.setAttribute(name, value, loader);
         if (value != null || old != null) {
             setDirty(name);
         }
         return old;
+    }
+
+    /** A login attribute made again from its extras; null (logged, counted) when they cannot be read. */
+    private Object loginAttribute(String name) {
+        Object value = loginValues.get(name);
+        if (value != null) {
+            return value;
+        }
+        try {
+            value = login.decode(name, state::extra);
+        } catch (IllegalArgumentException e) {
+            service.metrics().decodeFailure();
+            LOG.warn("redis-sessions: the login state '{}' of session {} cannot be read and is treated as absent: {}",
+                    name, SessionIds.fingerprint(getId()), e.getMessage());
+            return null;
+        }
+        if (value != null) {
+            loginValues.put(name, value);
+        }
+        return value;
     }
 
     @Override
@@ -149,8 +221,16 @@ public class RedisSessionData extends SessionData {
 
     @Override
     public synchronized Map<String, Object> getAllAttributes() {
-        Map<String, Object> all = state.attributes(loader);
+        Map<String, Object> all = new LinkedHashMap<>(state.attributes(loader));
         valuesHeld |= !all.isEmpty();
+        for (String name : getKeys()) {
+            if (!all.containsKey(name)) {
+                Object value = getAttribute(name);
+                if (value != null) {
+                    all.put(name, value);
+                }
+            }
+        }
         return Collections.unmodifiableMap(all);
     }
 
@@ -164,6 +244,20 @@ public class RedisSessionData extends SessionData {
         if (state != null && !state.id().equals(id)) {
             state = recreated(id);
         }
+    }
+
+    /**
+     * Goes on under a new id, with everything loaded and changed so far: after the store renamed
+     * the session, or for a session never stored (its first save creates it under the new id).
+     */
+    /** The state as loaded and changed so far: for an id change, which binds the new id to it. */
+    synchronized SessionState storedState() {
+        return state;
+    }
+
+    synchronized void renamedTo(String newId) {
+        state = state.withId(newId);
+        super.setId(newId);
     }
 
     // ------------------------------------------------------------------ saving
@@ -232,6 +326,9 @@ public class RedisSessionData extends SessionData {
     /** A new state of {@code id} holding this session's attributes (those that can be read and stored). */
     private SessionState recreated(String id) {
         SessionState fresh = service.create(id, state.createdMillis(), getAccessed(), seconds(getMaxInactiveMs()));
+        for (String extra : LoginExtras.EXTRAS) {
+            fresh.setExtra(extra, state.extra(extra));
+        }
         for (Map.Entry<String, Object> a : state.attributes(loader).entrySet()) {
             try {
                 fresh.setAttribute(a.getKey(), a.getValue());

@@ -1,5 +1,8 @@
 package io.redissessions.jetty;
 
+import io.redissessions.core.ConfigurationException;
+import io.redissessions.core.DerivedNamespaces;
+import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.Settings;
@@ -9,6 +12,7 @@ import io.redissessions.core.session.FailureReaction;
 import io.redissessions.core.session.SessionService;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
+import io.redissessions.core.store.SessionKeys;
 import io.redissessions.core.store.SessionState;
 import io.redissessions.core.store.StoreMetrics;
 import org.eclipse.jetty.server.Context;
@@ -21,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -58,11 +63,17 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     private final SessionStoreConfig config;
     private final SettingsView settingsView;
     private ClassLoader loader;
+    /** How this context's authenticators keep their login state (core or a nested environment). */
+    private LoginExtras login = LoginExtras.NONE;
     /** The policy of this context; null before the first start. */
     private volatile SessionService service;
     private volatile String namespace;
+    /** The warning that id changes are not atomic with this server's id manager was logged. */
+    private volatile boolean idManagerWarned;
     /** The nodeId setting was taken from Jetty's worker name by a previous start, not set by the user. */
     private boolean nodeIdFromWorkerName;
+    /** A derived namespace, claimed on the server while started; null when the setting is given. */
+    private DerivedNamespaces.Claim namespaceClaim;
 
     public RedisSessionDataStore() {
         this(new SessionStoreConfig());
@@ -115,13 +126,13 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
 
     @Override
     protected void doStart() throws Exception {
+        JettyVersion.requireSupported();
         if (_context == null) {
             throw new IllegalStateException("No SessionContext");
         }
         Context ctx = _context.getContext();
         String contextPath = ctx == null ? "/" : ctx.getContextPath();
-        namespace = config.getNamespace() != null ? config.getNamespace()
-                : SessionStoreConfig.namespaceForContextPath(contextPath);
+        namespace = config.getNamespace() != null ? config.getNamespace() : derivedNamespace(ctx, contextPath);
         if (nodeIdFromWorkerName) {
             config.setNodeId(null); // taken from the worker name at the previous start: take it again
             nodeIdFromWorkerName = false;
@@ -132,10 +143,46 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         }
         loader = ctx != null && ctx.getClassLoader() != null ? ctx.getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
+        login = LoginExtras.forManager(_context.getSessionManager());
         // connections are opened lazily: Jetty starts while Redis is down
-        service = new SessionService(config, namespace, "context [" + contextPath + "]", clock, log);
+        try {
+            service = new SessionService(config, namespace, "context [" + contextPath + "]", clock, log);
+        } catch (RuntimeException e) {
+            releaseNamespace();
+            throw e;
+        }
         service.start();
         super.doStart();
+    }
+
+    /**
+     * The namespace derived from the context path and the context's virtual hosts
+     * ({@link SessionStoreConfig#defaultNamespace}), claimed on this server: a second context of
+     * the server that derives the same one refuses to start ({@link DerivedNamespaces}).
+     */
+    private String derivedNamespace(Context ctx, String contextPath) {
+        List<String> vhosts = ctx == null || ctx.getVirtualHosts() == null ? List.of() : ctx.getVirtualHosts();
+        String derived = SessionStoreConfig.defaultNamespace(contextPath, vhosts);
+        try {
+            SessionStoreConfig.checkNamespace(derived);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException("namespace", derived, "derived from the context path and virtual hosts,"
+                    + " and not usable as one: 1 to 200 characters. Set the namespace setting");
+        }
+        Object node = _context.getSessionManager() != null && _context.getSessionManager().getSessionIdManager() != null
+                ? _context.getSessionManager().getSessionIdManager() : this;
+        namespaceClaim = DerivedNamespaces.claim(node, settingsView.text(Settings.URI) + "|" + config.getKeyPrefix(),
+                derived, ctx == null ? this : ctx, "context [" + contextPath + "]" + (vhosts.isEmpty() ? ""
+                        : " of virtual hosts " + vhosts));
+        return derived;
+    }
+
+    private void releaseNamespace() {
+        DerivedNamespaces.Claim claim = namespaceClaim;
+        namespaceClaim = null;
+        if (claim != null) {
+            claim.release();
+        }
     }
 
     @Override
@@ -146,6 +193,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
             s.close();
         }
         local.clear();
+        releaseNamespace();
     }
 
     /** Jetty's canonical form of this context's path, as in {@link SessionData#getContextPath()}. */
@@ -175,7 +223,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     @Override
     public SessionData newSessionData(String id, long created, long accessed, long lastAccessed, long maxInactiveMs) {
         return new RedisSessionData(service(), id, _context.getCanonicalContextPath(), _context.getVhost(), created,
-                accessed, lastAccessed, maxInactiveMs, loader);
+                accessed, lastAccessed, maxInactiveMs, loader, login);
     }
 
     @Override
@@ -208,7 +256,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
             return local.outageSession(id);
         }
         local.forget(id); // once Redis answers again, what it holds wins
-        return RedisSessionData.loaded(s, state, _context.getCanonicalContextPath(), _context.getVhost(), loader);
+        return RedisSessionData.loaded(s, state, _context.getCanonicalContextPath(), _context.getVhost(), loader, login);
     }
 
     @Override
@@ -292,6 +340,89 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
             }
             throw e;
         }
+    }
+
+    /**
+     * Gives a session a new id in Redis, atomically when the new id is in the old id's shard
+     * ({@link RedisSessionIdManager}); {@code data} goes on under the new id with what it holds.
+     *
+     * @return false when the stored session is gone (invalidated or expired elsewhere): nothing is
+     *         stored under the new id then
+     * @throws RedisSessionUnavailableException (503) when Redis cannot do it now ({@code failureMode=fail})
+     */
+    boolean changeId(RedisSessionData data, String newId) throws Exception {
+        String oldId = data.getId();
+        SessionService s = service();
+        if (data.isUnsaved()) {
+            data.renamedTo(newId); // nobody but this node knows it: it is created under the new id
+            return true;
+        }
+        if (SessionKeys.shardOf(newId) != SessionKeys.shardOf(oldId)) {
+            return changeIdNotAtomically(data, newId);
+        }
+        try {
+            if (!s.changeId(data.storedState(), newId)) {
+                return false;
+            }
+        } catch (SessionStoreException e) {
+            if (s.reactionTo(e) == FailureReaction.SERVE_LOCALLY) {
+                local.servedLocally("id change", oldId);
+                local.forget(oldId);
+                data.renamedTo(newId);
+                data.requireCreate();
+                local.keep(newId, data);
+                return true;
+            }
+            if (e.kind() == SessionStoreException.Kind.REJECTED) {
+                throw new IllegalStateException("redis-sessions: the new id of session " + SessionIds.fingerprint(oldId)
+                        + " is taken", e);
+            }
+            throw new RedisSessionUnavailableException(s.failureMessage(e, "change a session id"), e);
+        }
+        data.renamedTo(newId);
+        local.forget(oldId);
+        return true;
+    }
+
+    /**
+     * The id manager made the new id in another shard (it is not a {@link RedisSessionIdManager}):
+     * the old session is deleted and the data created under the new id, in two steps. A session
+     * that is gone already is not created again.
+     */
+    private boolean changeIdNotAtomically(RedisSessionData data, String newId) throws Exception {
+        if (!idManagerWarned) {
+            idManagerWarned = true;
+            LOG.warn("redis-sessions: the session id manager of this server makes renewed ids in another shard than the "
+                    + "old id, so id changes (at login) are a delete and a create instead of one atomic rename; use {} "
+                    + "in place of {}", RedisSessionIdManager.class.getName(),
+                    _context.getSessionManager().getSessionIdManager().getClass().getName());
+        }
+        if (!delete(data.getId())) {
+            return false;
+        }
+        data.renamedTo(newId);
+        data.requireCreate();
+        store(newId, data); // at once, as Jetty does: until then no node knows the session
+        return true;
+    }
+
+    /**
+     * An expired session this node claimed, for its listeners, whatever its stored expiry; null when
+     * it is gone.
+     */
+    SessionData loadClaimed(String id) throws Exception {
+        SessionService s = service();
+        SessionState state;
+        try {
+            state = s.expiry().openClaimed(id);
+        } catch (SessionStoreException e) {
+            if (e.kind() == SessionStoreException.Kind.DATA) {
+                return null;
+            }
+            throw e;
+        }
+        return state == null ? null
+                : RedisSessionData.loaded(s, state, _context.getCanonicalContextPath(), _context.getVhost(), loader, login);
     }
 
     /** Whether this node's last scavenge claimed this expired session and has not finished the claim. */

@@ -34,6 +34,7 @@ public class RedisSessionDataStoreFactory extends AbstractSessionDataStoreFactor
 
     @Override
     public SessionDataStore getSessionDataStore(SessionManager manager) {
+        JettyVersion.requireSupported();
         RedisSessionDataStore store = new RedisSessionDataStore(copySettings());
         store.setGracePeriodSec(getGracePeriodSec());
         store.setSavePeriodSec(getSavePeriodSec());

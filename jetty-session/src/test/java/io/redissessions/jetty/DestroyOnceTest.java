@@ -3,6 +3,7 @@ package io.redissessions.jetty;
 import io.redissessions.jetty.testing.DestroyLog;
 import io.redissessions.jetty.testing.JettyNode;
 import io.redissessions.jetty.testing.RotatingClient;
+import io.redissessions.testing.Poll;
 import io.redissessions.testing.RedisServer;
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,8 +102,14 @@ class DestroyOnceTest {
         return ((ServletContextHandler) node.server().getHandler()).getSessionHandler();
     }
 
-    /** What a request does: takes the session (loading it from Redis), acts, completes (saving it). */
+    /**
+     * What a request does: takes the session (loading it from Redis), acts, completes (saving it).
+     * It waits until the node's earlier requests have let go of the session (a client has the
+     * response before its request completes on the server), so that this one saves on completion.
+     */
     private static void inRequest(JettyNode node, String id, java.util.function.Consumer<ManagedSession> action) {
+        RedisSessionCache cache = (RedisSessionCache) sessions(node).getSessionCache();
+        Poll.until(Duration.ofSeconds(10), "earlier requests on " + node + " complete", () -> cache.getSessionsInUse() == 0);
         ManagedSession session = sessions(node).getManagedSession(id);
         assertThat(session).as("session on " + node).isNotNull();
         try {

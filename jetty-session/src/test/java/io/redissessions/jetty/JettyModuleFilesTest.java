@@ -110,6 +110,19 @@ class JettyModuleFilesTest {
     }
 
     @Test
+    void sessionStoreXmlPutsTheRedisIdManagerInPlaceOfTheSessionsModulesKeepingItsWorkerName() throws Exception {
+        Server server = new Server();
+        org.eclipse.jetty.session.DefaultSessionIdManager jetty = new org.eclipse.jetty.session.DefaultSessionIdManager(server);
+        jetty.setWorkerName("node3");
+        server.addBean(jetty, true); // what the sessions module's id-manager.xml does
+        XmlConfiguration xml = new XmlConfiguration(ResourceFactory.root().newResource(XML.toAbsolutePath()));
+        xml.configure(server);
+
+        assertThat(server.getBeans(org.eclipse.jetty.session.SessionIdManager.class)).singleElement()
+                .isInstanceOfSatisfying(RedisSessionIdManager.class, ids -> assertThat(ids.getWorkerName()).isEqualTo("node3"));
+    }
+
+    @Test
     void sessionStoreXmlWithoutPropertiesKeepsEveryDefault() throws Exception {
         RedisSessionDataStoreFactory factory = configuredBy(Map.of());
 

@@ -16,8 +16,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Jetty renews a session id by storing the session as new under the new id and deleting the old
- * one ({@code AbstractSessionCache.renewSessionId}); the data keeps its attributes across it.
+ * A server whose id manager is Jetty's own makes renewed ids in any shard: the cache then deletes
+ * the old session and creates it under the new id (not atomic, see {@link AtomicIdRenewalTest});
+ * the data keeps its attributes across it.
  */
 class RenewedSessionIdTest {
 
@@ -28,8 +29,8 @@ class RenewedSessionIdTest {
     @BeforeEach
     void start() {
         redis = RedisServer.startStandalone();
-        a = JettyNode.builder("nodeA", redis.uri()).start();
-        b = JettyNode.builder("nodeB", redis.uri()).start();
+        a = JettyNode.builder("nodeA", redis.uri()).jettyIdManager().start();
+        b = JettyNode.builder("nodeB", redis.uri()).jettyIdManager().start();
     }
 
     @AfterEach
@@ -44,7 +45,7 @@ class RenewedSessionIdTest {
     }
 
     @Test
-    void renewedIdCarriesEveryAttributeAndTheOldIdIsGone() {
+    void renewedIdOfAnotherShardCarriesEveryAttributeAndTheOldIdIsGone() {
         RotatingClient client = new RotatingClient(List.of(a, b));
         client.ok(a, "op=set&name=user&value=alice");
         client.ok(a, "op=cart-add&value=apple");

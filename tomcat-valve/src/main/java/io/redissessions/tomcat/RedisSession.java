@@ -211,7 +211,7 @@ public class RedisSession extends StandardSession {
         SessionState fresh = null;
         String newClusterId = RedisSessionManager.clusterId(newId);
         if (!old.isNew()) {
-            fresh = redisManager.changeIdInStore(old.id(), newClusterId);
+            fresh = redisManager.changeIdInStore(old, newClusterId);
         }
         ClassLoader loader = classLoader();
         Set<String> carried;

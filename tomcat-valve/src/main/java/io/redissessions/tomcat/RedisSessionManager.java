@@ -77,6 +77,8 @@ public class RedisSessionManager extends ManagerBase {
     private final SharedSessions shared = lookup.shared();
     /** Set when the manager starts, null when stopped. */
     private volatile SessionService service;
+    /** The namespace in use while started (a derived one is claimed on the server). */
+    private ContextNamespace namespace;
 
     // ================================================================== lifecycle
 
@@ -97,14 +99,17 @@ public class RedisSessionManager extends ManagerBase {
     protected void startInternal() throws LifecycleException {
         super.startInternal();
         Context context = getContext();
-        String namespace = config.getNamespace() != null ? config.getNamespace()
-                : SessionStoreConfig.namespaceForContextPath(context.getPath());
         SessionService s;
+        ContextNamespace ns = null;
         try {
             validateSettings();
-            s = new SessionService(config, namespace, "context [" + context.getName() + "]", clock,
+            ns = ContextNamespace.of(context, config);
+            s = new SessionService(config, ns.name(), "context [" + context.getName() + "]", clock,
                     new JuliStoreLog(log));
         } catch (ConfigurationException e) {
+            if (ns != null) {
+                ns.release();
+            }
             throw new LifecycleException(e.getMessage() + " [context " + context.getName() + "]", e);
         }
         if (!ValvePlacement.present(context) && !hasAuthenticator(context)) {
@@ -113,11 +118,17 @@ public class RedisSessionManager extends ManagerBase {
         String problem = ValvePlacement.problem(context);
         if (problem != null) {
             s.close();
+            ns.release();
             throw new LifecycleException(problem);
         }
+        namespace = ns;
         if (context instanceof StandardContext standard) {
             // added after Tomcat has set up the webapp's own listeners, and again at every start
             standard.addApplicationEventListener(SaveBeforeForward.INSTANCE);
+        }
+        String passwordInSession = CachelessFormLogin.warning(context, config.effectiveSigningKey() != null);
+        if (passwordInSession != null) {
+            log.warn(passwordInSession);
         }
         String route = getJvmRoute();
         if (route != null && route.contains(".")) {
@@ -157,6 +168,10 @@ public class RedisSessionManager extends ManagerBase {
         service = null;
         if (s != null) {
             s.close();
+        }
+        if (namespace != null) {
+            namespace.release();
+            namespace = null;
         }
         super.stopInternal();
     }
@@ -434,12 +449,12 @@ public class RedisSessionManager extends ManagerBase {
      *
      * @throws SessionStoreUnavailableException otherwise, when Redis could not do it
      */
-    SessionState changeIdInStore(String oldClusterId, String newClusterId) {
+    SessionState changeIdInStore(SessionState old, String newClusterId) {
         SessionService s = service();
         try {
-            return s.changeId(oldClusterId, newClusterId) ? s.open(newClusterId) : null;
+            return s.changeId(old, newClusterId) ? s.open(newClusterId) : null;
         } catch (SessionStoreException e) {
-            FailureAnswer.react(s, e, "change the id of session " + SessionIds.fingerprint(oldClusterId));
+            FailureAnswer.react(s, e, "change the id of session " + SessionIds.fingerprint(old.id()));
             return null;
         }
     }

@@ -9,17 +9,27 @@ import java.io.ObjectStreamClass;
 /**
  * Reads a JDK serialization stream, judging every class descriptor by name against the
  * {@link TypeNamePolicy} before anything is loaded, then loading through the webapp's class
- * loader without initializing. Dynamic proxies are refused outright.
+ * loader without initializing. Dynamic proxies are refused outright. Every object read is
+ * counted by {@link DecodeWork} before a collection hashes it.
  */
 final class AllowListObjectInputStream extends ObjectInputStream {
 
     private final ClassLoader loader;
     private final TypeNamePolicy policy;
+    private final DecodeWork work = new DecodeWork();
 
     AllowListObjectInputStream(InputStream in, ClassLoader loader, TypeNamePolicy policy) throws IOException {
         super(in);
         this.loader = loader;
         this.policy = policy;
+        enableResolveObject(true);
+    }
+
+    /** Called for each object once it is read, before it is handed to the object that holds it. */
+    @Override
+    protected Object resolveObject(Object obj) throws IOException {
+        work.check(obj);
+        return obj;
     }
 
     @Override

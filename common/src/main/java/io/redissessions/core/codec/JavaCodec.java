@@ -18,7 +18,10 @@ import java.util.Objects;
  * loading, through the class loader given to {@link #decode} and without initializing. Dynamic
  * proxies are refused, and the stream is bounded by {@link #MAX_DEPTH}, {@link #MAX_REFERENCES},
  * {@link #MAX_ARRAY_LENGTH} and {@link #MAX_STREAM_BYTES}; a JVM-wide serial filter, when one is
- * configured, applies as well. Writing refuses the same classes, so errors show up in
+ * configured, applies as well. The work a value can cost once read is bounded too: a value whose
+ * objects, with shared references counted each time they are reached, are more than
+ * {@link DecodeWork#MAX_UNFOLDED_OBJECTS} is refused before a hash collection hashes it
+ * ({@link DecodeWork}: nested sets built to pin the thread in {@code hashCode}). Writing refuses the same classes, so errors show up in
  * {@code setAttribute} rather than when the session is read.
  */
 public final class JavaCodec implements AttributeCodec {
@@ -28,8 +31,8 @@ public final class JavaCodec implements AttributeCodec {
     /** The value of the {@code codec} setting. */
     public static final String NAME = "java";
 
-    /** Deepest nesting of objects; ample for session data, short of a stack overflow. */
-    public static final int MAX_DEPTH = 64;
+    /** Deepest nesting of objects; ample for session data, and it bounds recursion in hashCode and equals. */
+    public static final int MAX_DEPTH = 32;
     /** Most objects, classes and strings in one value (each counts as a reference). */
     public static final int MAX_REFERENCES = 100_000;
     /** Longest array; HashMap and ArrayList size their internal arrays from the stream too. */

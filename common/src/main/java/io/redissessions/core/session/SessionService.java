@@ -11,6 +11,7 @@ import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.StoreLog;
 import io.redissessions.core.connection.RedisConnector;
+import io.redissessions.core.store.AttributeNames;
 import io.redissessions.core.store.RedisSessionStore;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
 import io.redissessions.core.store.SessionState;
@@ -227,6 +228,7 @@ public final class SessionService implements AutoCloseable {
      *         value's class and the setting to change, when the value cannot be stored
      */
     public void requireStorable(String name, Object value) {
+        AttributeNames.requireStorable(name);
         store.codec().encodeStorable(name, value, null);
     }
 
@@ -334,7 +336,9 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * Gives a stored session a new id, keeping its data and expiry.
+     * Gives a stored session a new id, keeping its data and expiry. One round trip without a
+     * signing key; with one, the session is loaded first (two): a container that has the
+     * session's state at hand uses {@link #changeId(SessionState, String)}.
      *
      * @return true if renamed, false if the old session is gone
      * @throws SessionStoreException {@code REJECTED} if the new id is taken; otherwise Redis is
@@ -347,6 +351,24 @@ public final class SessionService implements AutoCloseable {
             return renamed;
         } catch (SessionStoreException e) {
             availability.failed(e, "change the id of session " + SessionIds.fingerprint(oldId));
+            throw e;
+        }
+    }
+
+    /**
+     * Gives the stored session that {@code state} was loaded from a new id, keeping its data and
+     * expiry: one round trip, also with a signing key (see {@link RedisSessionStore#changeId(SessionState, String)}).
+     *
+     * @return true if renamed, false if the old session is gone
+     * @throws SessionStoreException as {@link #changeId(String, String)}
+     */
+    public boolean changeId(SessionState state, String newId) {
+        try {
+            boolean renamed = store.changeId(state, newId);
+            availability.succeeded();
+            return renamed;
+        } catch (SessionStoreException e) {
+            availability.failed(e, "change the id of session " + SessionIds.fingerprint(state.id()));
             throw e;
         }
     }

@@ -9,7 +9,11 @@ public final class Fields {
     public static final String EXPIRY = "#expiry";
     public static final String NODE = "#node";
     public static final String VERSION = "#v";
-    /** Container extras: {@code #x:<name>}, text values. */
+    /** With a signing key, after an id change: the id the session's fields are signed with (its first id). */
+    public static final String BINDING_ID = "#bid";
+    /** With a signing key, after an id change: HMAC binding the current id to {@link #BINDING_ID}, hex. */
+    public static final String BINDING_MAC = "#bmac";
+    /** Container extras: {@code #x:<name>}, text values ({@link io.redissessions.core.codec.ExtraCodec}). */
     public static final String EXTRA_PREFIX = "#x:";
     /** Attributes: {@code a:<name>}, values in the {@link io.redissessions.core.codec.ValueCodec} form. */
     public static final String ATTRIBUTE_PREFIX = "a:";

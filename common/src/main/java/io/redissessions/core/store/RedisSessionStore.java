@@ -5,6 +5,9 @@ import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
 import io.redissessions.core.Settings;
 import io.redissessions.core.StoreLog;
+import io.redissessions.core.codec.ExtraCodec;
+import io.redissessions.core.codec.SignatureScope;
+import io.redissessions.core.codec.Signatures;
 import io.redissessions.core.codec.ValueCodec;
 import io.redissessions.core.connection.RedisConnector;
 import org.apache.commons.pool2.impl.GenericObjectPool;
@@ -75,6 +78,7 @@ public class RedisSessionStore implements AutoCloseable {
     private final RedisConnector connector;
     private final SessionKeys keys;
     private final ValueCodec codec;
+    private final ExtraCodec extraCodec;
     private final Clock clock;
     private final long graceMillis;
     private final double touchIntervalFraction;
@@ -115,6 +119,7 @@ public class RedisSessionStore implements AutoCloseable {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.keys = new SessionKeys(config.getKeyPrefix(), namespace);
         this.codec = ValueCodec.fromConfig(config);
+        this.extraCodec = new ExtraCodec(codec.signatures());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.graceMillis = config.getExpiryGraceSeconds() * 1000L;
         this.touchIntervalFraction = config.getTouchIntervalFraction();
@@ -128,6 +133,33 @@ public class RedisSessionStore implements AutoCloseable {
 
     public SessionKeys keys() { return keys; }
     public ValueCodec codec() { return codec; }
+    public ExtraCodec extraCodec() { return extraCodec; }
+
+    /** Where the fields of a session whose binding id is {@code bindingId} are signed for. */
+    public SignatureScope scope(String bindingId) {
+        return new SignatureScope(keys.prefix(), keys.namespace(), bindingId);
+    }
+
+    /**
+     * The binding id of a loaded session: its {@code #bid} when the binding MAC {@code #bmac} says it
+     * belongs to this id, else the id itself (also when no signing key is set). A {@code #bid} whose
+     * MAC does not verify (copied from another session, forged) is logged and ignored: the fields
+     * signed for it then fail their own check.
+     */
+    String bindingIdOf(StoredSession s) {
+        Signatures signatures = codec.signatures();
+        if (!signatures.enabled() || s.bindingId() == null) {
+            return s.id();
+        }
+        if (signatures.bindingValid(keys.prefix(), keys.namespace(), s.id(), s.bindingId(), s.bindingMac())) {
+            return s.bindingId();
+        }
+        metrics.decodeFailure();
+        log.warn("redis-sessions: session " + SessionIds.fingerprint(s.id()) + " carries a " + Fields.BINDING_ID
+                + " whose " + Fields.BINDING_MAC + " does not verify (copied from another session, or forged): its"
+                + " signed values and extras are not accepted");
+        return s.id();
+    }
     public Clock clock() { return clock; }
     public StoreMetrics metrics() { return metrics; }
     public StoreLog log() { return log; }
@@ -319,6 +351,13 @@ public class RedisSessionStore implements AutoCloseable {
         for (String f : update.removedFields()) {
             args.add(bytes(f));
         }
+        args.add(bytes(Integer.toString(update.resigned().size())));
+        for (SessionUpdate.Resigned r : update.resigned()) {
+            args.add(bytes(r.field()));
+            args.add(r.loaded());
+            args.add(r.replacement());
+            size += r.replacement().length;
+        }
         List<byte[]> k;
         boolean locked = lock != null && lock.isHeld() && !update.isCreate();
         if (locked) {
@@ -375,27 +414,70 @@ public class RedisSessionStore implements AutoCloseable {
     /**
      * Gives a session a new id, keeping its data, TTL and expiry: one atomic script, on every
      * topology. The new id must be in the old id's shard (make it with
-     * {@link IdsInShard#generate}), so that both keys share one Cluster slot.
+     * {@link IdsInShard#generate}), so that both keys share one Cluster slot. With a signing key
+     * the script also needs the session's binding id, so the session is loaded first (one more
+     * round trip); {@link #changeId(SessionState, String)} does without.
      *
      * @return true if renamed; false if the old session does not exist or has expired
      * @throws IllegalArgumentException if the new id is in another shard
      * @throws SessionStoreException if the new id is taken
      */
     public boolean changeId(String oldId, String newId) {
+        requireSameShard(oldId, newId);
+        if (!codec.signatures().enabled()) {
+            return rename(oldId, newId, List.of());
+        }
+        // the new binding MAC needs the session's binding id as stored: one more round trip
+        SessionState state = openIncludingExpired(oldId);
+        return state != null && changeId(state, newId);
+    }
+
+    /**
+     * Gives the session {@code state} was loaded as a new id, like {@link #changeId(String, String)},
+     * in one round trip also with a signing key: the script binds the new id to the binding id the
+     * session's fields are signed with ({@code #bid}, {@code #bmac}), if {@code #bid} is still as
+     * {@code state} loaded it. The fields themselves keep their signatures.
+     *
+     * @return true if renamed; false if the session does not exist, has expired, or its {@code #bid}
+     *         changed since {@code state} was loaded
+     */
+    public boolean changeId(SessionState state, String newId) {
+        String oldId = state.id();
+        requireSameShard(oldId, newId);
+        if (!codec.signatures().enabled()) {
+            return rename(oldId, newId, List.of());
+        }
+        String bindingId = state.bindingId();
+        String loaded = state.loadedBindingField();
+        String mac = codec.signatures().bindingMac(keys.prefix(), keys.namespace(), newId, bindingId);
+        return rename(oldId, newId, List.of(bytes(loaded == null ? "" : loaded), bytes(bindingId), bytes(mac)));
+    }
+
+    private static void requireSameShard(String oldId, String newId) {
         int shard = SessionKeys.shardOf(oldId);
         if (SessionKeys.shardOf(newId) != shard) {
             throw new IllegalArgumentException("redis-sessions: cannot change a session id to an id of another shard ("
                     + SessionKeys.shardOf(newId) + " instead of " + shard + "): the new id must be in the old id's "
                     + "shard, so that the change is one atomic script; make it with IdsInShard.generate");
         }
+    }
+
+    private boolean rename(String oldId, String newId, List<byte[]> binding) {
+        int shard = SessionKeys.shardOf(oldId);
         List<byte[]> k = List.of(bytes(keys.sessionKey(oldId)), bytes(keys.sessionKey(newId)), bytes(keys.indexKey(shard)));
         forget(oldId);
         forget(newId);
-        Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RENAME, k, List.of(bytes(oldId), bytes(newId)));
+        List<byte[]> args = new ArrayList<>(List.of(bytes(oldId), bytes(newId)));
+        args.addAll(binding);
+        Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RENAME, k, args);
         long code = r instanceof Long l ? l : 0;
         if (code == -3) {
             throw new SessionStoreException(SessionStoreException.Kind.REJECTED,
                     "redis-sessions: cannot change the session id: the new id is already taken", null);
+        }
+        if (code == -4) {
+            log.warn("redis-sessions: the id of session " + SessionIds.fingerprint(oldId) + " was not changed: its "
+                    + Fields.BINDING_ID + " changed since it was loaded (written by someone else than a node)");
         }
         return code == 1;
     }

@@ -3,7 +3,9 @@ package io.redissessions.core.store;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.codec.AttributeDecodingException;
 import io.redissessions.core.codec.AttributeEncodingException;
+import io.redissessions.core.codec.ExtraCodec;
 import io.redissessions.core.codec.ImmutableValues;
+import io.redissessions.core.codec.SignatureScope;
 import io.redissessions.core.codec.ValueCodec;
 
 import java.util.Arrays;
@@ -37,12 +39,17 @@ import java.util.Set;
  *       node measured since.</li>
  *   <li>Undecodable data costs that attribute only: logged once with the session id, counted,
  *       and treated as absent; it is never written back.</li>
+ *   <li>Signatures (with a signing key): attribute values and container extras are signed for
+ *       their field, this session and the namespace ({@link SignatureScope}); a value or extra
+ *       whose signature does not verify counts as undecodable (absent, logged, counted). With
+ *       {@code legacySignatures=accept}, values signed the unbound way and unsigned extras of
+ *       earlier releases are read, and signed anew at the next save.</li>
  *   <li>A request that holds the session's lock (lockingMode) saves under it: {@link #save} is
  *       refused when the lock was lost and someone else wrote meanwhile, and
  *       {@link #saveAndRelease} releases it in the same script.</li>
  *   <li>With the near cache, values of immutable types decoded by an earlier request of the same
- *       stored version are not decoded again, and a save that leaves a state this node knows
- *       whole (nobody else wrote since it read) is kept for the next load.</li>
+ *       stored version are not decoded again, and a save that leaves a hash this node knows whole
+ *       (nobody else wrote since it read) is kept for the next load.</li>
  * </ul>
  *
  * Thread-safe (methods are synchronized); meant to live for one request, or for as long as a
@@ -52,7 +59,12 @@ public final class SessionState {
 
     private final RedisSessionStore store;
     private final ValueCodec codec;
+    private final ExtraCodec extraCodec;
     private final String id;
+    /** Where this session's fields are signed for: its binding id (its first id) in this namespace. */
+    private final SignatureScope scope;
+    /** {@code #bid} as loaded (null: none), for an id change. */
+    private final String loadedBindingField;
     private final long createdMillis;
     private boolean isNew;
     private long storedAccessedMillis;
@@ -80,19 +92,32 @@ public final class SessionState {
     private final Set<String> set = new LinkedHashSet<>();
     private final Set<String> removed = new LinkedHashSet<>();
     private final Set<String> undecodable = new HashSet<>();
-    private final Map<String, String> extras;
+    private final Map<String, String> extras = new HashMap<>();
     private final Map<String, String> changedExtras = new LinkedHashMap<>();
+    /** Attributes, then extras, stored in a form of earlier releases: signed anew at the next save. */
+    private final Set<String> legacyAttributes = new LinkedHashSet<>();
+    private final Map<String, byte[]> legacyExtras = new LinkedHashMap<>();
+    /**
+     * The hash as stored when this state last read or wrote it, known whole (the near cache keeps
+     * it after a save); null when not known (a new session, an id change, a save after another
+     * node's write).
+     */
+    private StoredSession base;
     /** Immutable values decoded from the stored version this state holds, shared through the near cache; or null. */
     private java.util.concurrent.ConcurrentMap<String, Object> sharedDecoded;
     /** The request's lock on this session (lockingMode), or null. */
     private SessionLock lock;
 
-    private SessionState(RedisSessionStore store, String id, long createdMillis, long accessedMillis,
+    private SessionState(RedisSessionStore store, String id, String bindingId, String loadedBindingField,
+                         long createdMillis, long accessedMillis,
                          int maxInactiveSeconds, long version, Map<String, byte[]> stored,
-                         Map<String, String> extras, boolean isNew, long storedExpiryMillis, long clockOffsetMillis) {
+                         Map<String, byte[]> storedExtras, boolean isNew, long storedExpiryMillis, long clockOffsetMillis) {
         this.store = store;
         this.codec = store.codec();
+        this.extraCodec = store.extraCodec();
         this.id = id;
+        this.scope = store.scope(bindingId);
+        this.loadedBindingField = loadedBindingField;
         this.createdMillis = createdMillis;
         this.storedAccessedMillis = accessedMillis;
         this.accessedMillis = accessedMillis;
@@ -101,27 +126,35 @@ public final class SessionState {
         this.accessedHere = isNew;
         this.version = version;
         this.stored = new HashMap<>(stored);
-        this.extras = new HashMap<>(extras);
         this.isNew = isNew;
         this.storedExpiryMillis = storedExpiryMillis;
         this.clockOffsetMillis = clockOffsetMillis;
+        readExtras(storedExtras);
+        if (codec.signatures().acceptsLegacy()) {
+            stored.forEach((name, bytes) -> {
+                if (ValueCodec.isLegacySigned(bytes)) {
+                    legacyAttributes.add(name);
+                }
+            });
+        }
     }
 
     static SessionState create(RedisSessionStore store, String id, long now, int maxInactiveSeconds) {
-        return new SessionState(store, id, now, now, maxInactiveSeconds, 0, Map.of(), Map.of(), true, 0, 0);
+        return new SessionState(store, id, id, null, now, now, maxInactiveSeconds, 0, Map.of(), Map.of(), true, 0, 0);
     }
 
     /** A new session whose creation and access times the container chose (Jetty passes its own). */
     static SessionState create(RedisSessionStore store, String id, long createdMillis, long accessedMillis,
                                int maxInactiveSeconds) {
-        return new SessionState(store, id, createdMillis, accessedMillis, maxInactiveSeconds, 0, Map.of(), Map.of(),
-                true, 0, 0);
+        return new SessionState(store, id, id, null, createdMillis, accessedMillis, maxInactiveSeconds, 0, Map.of(),
+                Map.of(), true, 0, 0);
     }
 
     static SessionState load(RedisSessionStore store, StoredSession s) {
-        SessionState state = new SessionState(store, s.id(), s.createdMillis(), s.accessedMillis(),
-                s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false, s.expiryMillis(),
-                s.clockOffsetMillis());
+        SessionState state = new SessionState(store, s.id(), store.bindingIdOf(s), s.bindingId(), s.createdMillis(),
+                s.accessedMillis(), s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false,
+                s.expiryMillis(), s.clockOffsetMillis());
+        state.base = s;
         state.shareDecoded(s.decoded());
         return state;
     }
@@ -131,7 +164,8 @@ public final class SessionState {
         sharedDecoded = decoded;
         if (decoded != null) {
             decoded.forEach((name, value) -> {
-                if (stored.containsKey(name) && !set.contains(name) && !removed.contains(name)) {
+                if (stored.containsKey(name) && !set.contains(name) && !removed.contains(name)
+                        && !legacyAttributes.contains(name)) {
                     values.putIfAbsent(name, value);
                 }
             });
@@ -166,6 +200,23 @@ public final class SessionState {
         this.lock = lock;
     }
 
+    /** Decodes the extras as loaded; one that cannot be read (a bad signature) is absent, logged and counted. */
+    private void readExtras(Map<String, byte[]> storedExtras) {
+        for (Map.Entry<String, byte[]> e : storedExtras.entrySet()) {
+            String name = e.getKey();
+            try {
+                extras.put(name, extraCodec.decode(scope, name, e.getValue()));
+                if (extraCodec.isLegacy(e.getValue())) {
+                    legacyExtras.put(name, e.getValue());
+                }
+            } catch (AttributeDecodingException ex) {
+                store.metrics().decodeFailure();
+                store.log().warn("redis-sessions: container extra '" + name + "' of session " + SessionIds.fingerprint(id)
+                        + " is treated as absent: " + ex.getMessage());
+            }
+        }
+    }
+
     public String id() { return id; }
     public synchronized boolean isNew() { return isNew; }
     public long createdMillis() { return createdMillis; }
@@ -175,6 +226,10 @@ public final class SessionState {
     public synchronized long storedAccessedMillis() { return storedAccessedMillis; }
     public synchronized int maxInactiveSeconds() { return maxInactiveSeconds; }
     public synchronized long version() { return version; }
+    /** The id this session's fields are signed with: its first id (see {@link SignatureScope}). */
+    public String bindingId() { return scope.bindingId(); }
+    /** {@code #bid} as loaded, null when none: what an id change expects to find. */
+    String loadedBindingField() { return loadedBindingField; }
 
     /** The stored expiry, epoch millis on Redis's clock, as of the last load or save (0 = never). */
     public synchronized long storedExpiryMillis() {
@@ -229,6 +284,41 @@ public final class SessionState {
         }
     }
 
+    /**
+     * This state under another id, for an id change: what was loaded and what was changed since
+     * carry over as they are, so the next {@link #save} writes this request's changes (and only
+     * them) under the new id. Call it once the store renamed the session
+     * ({@code SessionService.changeId}), or for a session never stored; do not use this state
+     * afterwards. No Redis call.
+     */
+    public synchronized SessionState withId(String newId) {
+        java.util.Objects.requireNonNull(newId, "newId");
+        // A stored session keeps its binding id (its fields keep their signatures); with a key the
+        // rename stored it as #bid. A session never stored binds to its first id: the new one.
+        String bindingId = isNew ? newId : scope.bindingId();
+        String bindingField = !isNew && codec.signatures().enabled() ? scope.bindingId() : loadedBindingField;
+        SessionState s = new SessionState(store, newId, bindingId, bindingField, createdMillis, storedAccessedMillis,
+                storedMaxInactiveSeconds, isNew ? version : version + 1, stored, Map.of(), isNew, storedExpiryMillis,
+                clockOffsetMillis);
+        s.accessedMillis = accessedMillis;
+        s.accessedHere = accessedHere;
+        s.maxInactiveSeconds = maxInactiveSeconds;
+        s.maxInactiveChanged = maxInactiveChanged;
+        s.containerExpiryMillis = containerExpiryMillis;
+        s.values.putAll(values);
+        s.baseline.putAll(baseline);
+        s.set.addAll(set);
+        s.removed.addAll(removed);
+        s.undecodable.addAll(undecodable);
+        s.extras.putAll(extras);
+        s.changedExtras.putAll(changedExtras);
+        s.legacyAttributes.addAll(legacyAttributes);
+        s.legacyExtras.putAll(legacyExtras);
+        s.lock = lock; // the request keeps its lock, taken under the old id (same shard), until its last save
+        lock = null;
+        return s;
+    }
+
     // ------------------------------------------------------------------ attributes
 
     /** Decodes on first use through {@code classLoader} (the webapp's); null if absent or undecodable. */
@@ -244,7 +334,7 @@ public final class SessionState {
             return null;
         }
         try {
-            Object value = codec.decode(name, bytes, classLoader);
+            Object value = codec.decode(scope, name, bytes, classLoader);
             values.put(name, value);
             if (ImmutableValues.isImmutable(value)) {
                 if (sharedDecoded != null) {
@@ -252,7 +342,7 @@ public final class SessionState {
                 }
             } else {
                 try {
-                    baseline.put(name, codec.encode(name, value));
+                    baseline.put(name, codec.encode(scope, name, value));
                 } catch (AttributeEncodingException e) {
                     // cannot be written back as it is: the stored bytes stay the baseline
                 }
@@ -271,7 +361,8 @@ public final class SessionState {
      * Sets an attribute; null removes it. The value is proven to decode again through the thread's
      * context class loader (in a request, the webapp's).
      *
-     * @throws AttributeEncodingException when the value cannot be stored; nothing changes then
+     * @throws AttributeEncodingException when the value cannot be stored, or the name has no UTF-8
+     *         form ({@link AttributeNames}); nothing changes then
      */
     public void setAttribute(String name, Object value) {
         setAttribute(name, value, null);
@@ -282,14 +373,15 @@ public final class SessionState {
      * {@code classLoader} (the webapp's; null: the thread's context class loader), as another node
      * will decode it.
      *
-     * @throws AttributeEncodingException when the value cannot be stored or would not decode;
-     *         nothing changes then
+     * @throws AttributeEncodingException when the value cannot be stored or would not decode, or
+     *         the name has no UTF-8 form ({@link AttributeNames}); nothing changes then
      */
     public synchronized void setAttribute(String name, Object value, ClassLoader classLoader) {
         if (value == null) {
             removeAttribute(name);
             return;
         }
+        AttributeNames.requireStorable(name);
         codec.encodeStorable(name, value, classLoader);
         values.put(name, value);
         set.add(name);
@@ -377,6 +469,7 @@ public final class SessionState {
         RedisSessionStore.SaveResult result = outcome.result();
         if (result == RedisSessionStore.SaveResult.SAVED) {
             Map<String, Object> decodedNow = store.hasNearCache() ? immutableValuesAsStored(update) : null;
+            boolean wasNew = isNew;
             for (String name : update.changedAttributeNames()) {
                 byte[] v = update.fields().get(Fields.ATTRIBUTE_PREFIX + name);
                 if (v != null) {
@@ -387,6 +480,13 @@ public final class SessionState {
                     baseline.remove(name);
                 }
             }
+            for (SessionUpdate.Resigned r : update.resigned()) {
+                if (r.field().startsWith(Fields.ATTRIBUTE_PREFIX)) {
+                    stored.put(r.field().substring(Fields.ATTRIBUTE_PREFIX.length()), r.replacement());
+                }
+            }
+            legacyAttributes.clear();
+            legacyExtras.clear();
             set.clear();
             removed.clear();
             extras.putAll(changedExtras);
@@ -397,17 +497,20 @@ public final class SessionState {
             storedAccessedMillis = outcome.accessedMillis();
             storedExpiryMillis = outcome.expiryMillis();
             clockOffsetMillis = outcome.clockOffsetMillis();
-            boolean wasNew = isNew;
             isNew = false;
             version = outcome.version();
             if (decodedNow != null) {
-                // known whole only when no other request wrote between this state's read and this save
-                boolean whole = wasNew ? version == 1 : version == readVersion + 1;
-                StoredSession kept = store.afterSave(id, whole ? snapshot() : null);
+                // known whole only when nobody wrote between this state's read and this save
+                boolean whole = wasNew ? version == 1 : base != null && version == readVersion + 1;
+                StoredSession kept = store.afterSave(id, whole ? StoredSession.after(wasNew ? null : base, id, update,
+                        outcome, store.nodeId()) : null);
+                base = kept;
                 sharedDecoded = kept == null ? null : kept.decoded();
                 if (sharedDecoded != null) {
                     sharedDecoded.putAll(decodedNow);
                 }
+            } else {
+                base = null;
             }
         }
         return result;
@@ -418,7 +521,7 @@ public final class SessionState {
         Map<String, Object> m = new HashMap<>();
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String name = e.getKey();
-            if (ImmutableValues.isImmutable(e.getValue()) && e.getValue() != null
+            if (e.getValue() != null && ImmutableValues.isImmutable(e.getValue())
                     && (!set.contains(name) || update.fields().containsKey(Fields.ATTRIBUTE_PREFIX + name))) {
                 m.put(name, e.getValue());
             }
@@ -426,22 +529,10 @@ public final class SessionState {
         return m;
     }
 
-    /** The stored session as this state knows it after a save (the near cache keeps it). */
-    private StoredSession snapshot() {
-        long size = 0;
-        for (Map.Entry<String, byte[]> e : stored.entrySet()) {
-            size += Fields.ATTRIBUTE_PREFIX.length() + e.getKey().length() + e.getValue().length;
-        }
-        for (Map.Entry<String, String> e : extras.entrySet()) {
-            size += Fields.EXTRA_PREFIX.length() + e.getKey().length() + e.getValue().length();
-        }
-        return new StoredSession(id, createdMillis, storedAccessedMillis, storedMaxInactiveSeconds, storedExpiryMillis,
-                store.nodeId(), version, new HashMap<>(extras), new HashMap<>(stored), size, 0, 0);
-    }
-
     private SessionUpdate buildUpdate(boolean countFailures) {
         SessionUpdate.Builder b = isNew ? SessionUpdate.create(id) : SessionUpdate.update(id);
         boolean changed = isNew || maxInactiveChanged || !changedExtras.isEmpty();
+        Set<String> written = new HashSet<>();
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String name = e.getKey();
             if (!set.contains(name) && ImmutableValues.isImmutable(e.getValue())) {
@@ -449,7 +540,7 @@ public final class SessionState {
             }
             byte[] bytes;
             try {
-                bytes = codec.encode(name, e.getValue());
+                bytes = codec.encode(scope, name, e.getValue());
             } catch (AttributeEncodingException ex) {
                 if (countFailures) {
                     store.metrics().encodeFailure();
@@ -461,6 +552,7 @@ public final class SessionState {
             byte[] before = baseline.containsKey(name) ? baseline.get(name) : stored.get(name);
             if (set.contains(name) ? !Arrays.equals(bytes, before) : before != null && !Arrays.equals(bytes, before)) {
                 b.attribute(name, bytes);
+                written.add(name);
                 changed = true;
             }
         }
@@ -469,8 +561,9 @@ public final class SessionState {
             changed = true;
         }
         for (Map.Entry<String, String> e : changedExtras.entrySet()) {
-            b.extra(e.getKey(), e.getValue());
+            b.extra(e.getKey(), e.getValue() == null ? null : extraCodec.encode(scope, e.getKey(), e.getValue()));
         }
+        changed |= resignLegacy(b, written);
         if (!changed && !touchDue()) {
             return null;
         }
@@ -493,6 +586,41 @@ public final class SessionState {
         }
         b.node(store.nodeId());
         return b.build();
+    }
+
+    /**
+     * Adds the fields stored in a form of earlier releases ({@code legacySignatures=accept}) that
+     * this save does not write anyway, signed anew for this session, each to be replaced only if
+     * it is still as loaded. Fields whose old signature does not verify are left alone (absent).
+     *
+     * @return whether there were any
+     */
+    private boolean resignLegacy(SessionUpdate.Builder b, Set<String> written) {
+        boolean any = false;
+        for (String name : legacyAttributes) {
+            if (set.contains(name) || removed.contains(name) || written.contains(name)) {
+                continue;
+            }
+            byte[] loaded = stored.get(name);
+            try {
+                b.resign(Fields.ATTRIBUTE_PREFIX + name, loaded, codec.resign(scope, name, loaded));
+                any = true;
+            } catch (AttributeDecodingException e) {
+                // its old signature does not verify: it stays absent, and is left as it is
+            }
+        }
+        for (Map.Entry<String, byte[]> e : legacyExtras.entrySet()) {
+            if (changedExtras.containsKey(e.getKey())) {
+                continue;
+            }
+            try {
+                b.resign(Fields.EXTRA_PREFIX + e.getKey(), e.getValue(), extraCodec.resign(scope, e.getKey(), e.getValue()));
+                any = true;
+            } catch (AttributeDecodingException ex) {
+                // unreadable: absent, left as it is
+            }
+        }
+        return any;
     }
 
     /**

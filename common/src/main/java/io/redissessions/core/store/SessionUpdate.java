@@ -23,6 +23,11 @@ public final class SessionUpdate {
     private final long expiryMillis;
     private final Map<String, byte[]> fields;
     private final Set<String> removedFields;
+    private final List<Resigned> resigned;
+
+    /** A field signed anew ({@code legacySignatures=accept}): replaced only if it still holds the bytes loaded. */
+    public record Resigned(String field, byte[] loaded, byte[] replacement) {
+    }
 
     private SessionUpdate(Builder b) {
         this.id = b.id;
@@ -32,6 +37,7 @@ public final class SessionUpdate {
         this.expiryMillis = b.expiryMillis;
         this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(b.fields));
         this.removedFields = Collections.unmodifiableSet(new LinkedHashSet<>(b.removedFields));
+        this.resigned = List.copyOf(b.resigned);
     }
 
     /** A save of a session that must already exist. */
@@ -59,6 +65,8 @@ public final class SessionUpdate {
     public Map<String, byte[]> fields() { return fields; }
     /** Raw hash fields to delete. */
     public Set<String> removedFields() { return removedFields; }
+    /** Fields signed anew, each replaced only if it is still as loaded. */
+    public List<Resigned> resigned() { return resigned; }
 
     /** Names of the attributes this update sets or removes, for logs and tests. */
     public List<String> changedAttributeNames() {
@@ -85,6 +93,7 @@ public final class SessionUpdate {
         private long expiryMillis;
         private final Map<String, byte[]> fields = new LinkedHashMap<>();
         private final Set<String> removedFields = new LinkedHashSet<>();
+        private final List<Resigned> resigned = new ArrayList<>();
 
         private Builder(String id, boolean create) {
             this.id = Objects.requireNonNull(id, "id");
@@ -121,6 +130,10 @@ public final class SessionUpdate {
             return text(Fields.NODE, node);
         }
 
+        /**
+         * An extra as plain text; null removes it. Plain text is the stored form only without a
+         * signing key ({@link SessionState} signs extras with {@link #extra(String, byte[])}).
+         */
         public Builder extra(String name, String value) {
             if (value == null) {
                 removedFields.add(Fields.EXTRA_PREFIX + name);
@@ -128,6 +141,25 @@ public final class SessionUpdate {
                 return this;
             }
             return text(Fields.EXTRA_PREFIX + name, value);
+        }
+
+        /** An extra in its stored form ({@link io.redissessions.core.codec.ExtraCodec}); null removes it. */
+        public Builder extra(String name, byte[] encoded) {
+            String f = Fields.EXTRA_PREFIX + name;
+            if (encoded == null) {
+                fields.remove(f);
+                removedFields.add(f);
+            } else {
+                removedFields.remove(f);
+                fields.put(f, encoded);
+            }
+            return this;
+        }
+
+        /** Replaces field {@code field} with {@code replacement} if it still holds {@code loaded}. */
+        public Builder resign(String field, byte[] loaded, byte[] replacement) {
+            resigned.add(new Resigned(field, loaded, replacement));
+            return this;
         }
 
         public Builder attribute(String name, byte[] encoded) {

@@ -21,7 +21,9 @@ public final class StoredSession {
     private final long expiryMillis;
     private final String node;
     private final long version;
-    private final Map<String, String> extras;
+    private final Map<String, byte[]> extras;
+    private final String bindingId;
+    private final String bindingMac;
     private final Map<String, byte[]> attributes;
     private final long sizeBytes;
     private final long redisTimeMillis;
@@ -37,8 +39,19 @@ public final class StoredSession {
      * @param readAtMillis    the reading node's clock just before it asked
      */
     public StoredSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds, long expiryMillis,
-                         String node, long version, Map<String, String> extras, Map<String, byte[]> attributes,
+                         String node, long version, Map<String, byte[]> extras, Map<String, byte[]> attributes,
                          long sizeBytes, long redisTimeMillis, long readAtMillis) {
+        this(id, createdMillis, accessedMillis, maxInactiveSeconds, expiryMillis, node, version, extras, attributes,
+                null, null, sizeBytes, redisTimeMillis, readAtMillis);
+    }
+
+    /**
+     * @param bindingId  {@code #bid} as stored, or null
+     * @param bindingMac {@code #bmac} as stored, or null
+     */
+    public StoredSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds, long expiryMillis,
+                         String node, long version, Map<String, byte[]> extras, Map<String, byte[]> attributes,
+                         String bindingId, String bindingMac, long sizeBytes, long redisTimeMillis, long readAtMillis) {
         this.id = id;
         this.createdMillis = createdMillis;
         this.accessedMillis = accessedMillis;
@@ -48,6 +61,8 @@ public final class StoredSession {
         this.version = version;
         this.extras = Collections.unmodifiableMap(extras);
         this.attributes = Collections.unmodifiableMap(attributes);
+        this.bindingId = bindingId;
+        this.bindingMac = bindingMac;
         this.sizeBytes = sizeBytes;
         this.redisTimeMillis = redisTimeMillis;
         this.readAtMillis = readAtMillis;
@@ -65,6 +80,8 @@ public final class StoredSession {
         this.version = s.version;
         this.extras = s.extras;
         this.attributes = s.attributes;
+        this.bindingId = s.bindingId;
+        this.bindingMac = s.bindingMac;
         this.sizeBytes = s.sizeBytes;
         this.redisTimeMillis = redisTimeMillis;
         this.readAtMillis = readAtMillis;
@@ -85,6 +102,69 @@ public final class StoredSession {
         return new StoredSession(this, redisTimeMillis, readAtMillis, decoded);
     }
 
+    /**
+     * The hash that {@code update} leaves when it is written over {@code base} (null: a new session),
+     * with the values the save script wrote itself ({@code outcome}): what a node that knows
+     * {@code base} whole knows after its own save, if nobody wrote in between. Decoded values of
+     * {@code base} come along for the attributes the update did not touch.
+     */
+    static StoredSession after(StoredSession base, String id, SessionUpdate update, RedisSessionStore.SaveOutcome outcome,
+                               String nodeId) {
+        Map<String, byte[]> attributes = new HashMap<>(base == null ? Map.of() : base.attributes);
+        Map<String, byte[]> extras = new HashMap<>(base == null ? Map.of() : base.extras);
+        long created = base == null ? 0 : base.createdMillis;
+        String bindingId = base == null ? null : base.bindingId;
+        String bindingMac = base == null ? null : base.bindingMac;
+        for (Map.Entry<String, byte[]> f : update.fields().entrySet()) {
+            String field = f.getKey();
+            if (field.startsWith(Fields.ATTRIBUTE_PREFIX)) {
+                attributes.put(field.substring(Fields.ATTRIBUTE_PREFIX.length()), f.getValue());
+            } else if (field.startsWith(Fields.EXTRA_PREFIX)) {
+                extras.put(field.substring(Fields.EXTRA_PREFIX.length()), f.getValue());
+            } else if (field.equals(Fields.CREATED)) {
+                created = parseLong(new String(f.getValue(), StandardCharsets.UTF_8));
+            } else if (field.equals(Fields.BINDING_ID)) {
+                bindingId = new String(f.getValue(), StandardCharsets.UTF_8);
+            } else if (field.equals(Fields.BINDING_MAC)) {
+                bindingMac = new String(f.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        for (String field : update.removedFields()) {
+            if (field.startsWith(Fields.ATTRIBUTE_PREFIX)) {
+                attributes.remove(field.substring(Fields.ATTRIBUTE_PREFIX.length()));
+            } else if (field.startsWith(Fields.EXTRA_PREFIX)) {
+                extras.remove(field.substring(Fields.EXTRA_PREFIX.length()));
+            }
+        }
+        for (SessionUpdate.Resigned r : update.resigned()) {
+            // replaced only if still as loaded: with nobody writing in between, it was
+            if (r.field().startsWith(Fields.ATTRIBUTE_PREFIX)) {
+                attributes.put(r.field().substring(Fields.ATTRIBUTE_PREFIX.length()), r.replacement());
+            } else if (r.field().startsWith(Fields.EXTRA_PREFIX)) {
+                extras.put(r.field().substring(Fields.EXTRA_PREFIX.length()), r.replacement());
+            }
+        }
+        long size = 0;
+        for (Map.Entry<String, byte[]> e : attributes.entrySet()) {
+            size += Fields.ATTRIBUTE_PREFIX.length() + e.getKey().length() + e.getValue().length;
+        }
+        for (Map.Entry<String, byte[]> e : extras.entrySet()) {
+            size += Fields.EXTRA_PREFIX.length() + e.getKey().length() + e.getValue().length;
+        }
+        StoredSession after = new StoredSession(id, created, outcome.accessedMillis(), update.maxInactiveSeconds(),
+                outcome.expiryMillis(), nodeId, outcome.version(), extras, attributes, bindingId, bindingMac, size, 0, 0)
+                .cacheable();
+        if (base != null && base.decoded != null) {
+            base.decoded.forEach((name, value) -> {
+                if (!update.fields().containsKey(Fields.ATTRIBUTE_PREFIX + name)
+                        && !update.removedFields().contains(Fields.ATTRIBUTE_PREFIX + name)) {
+                    after.decoded.put(name, value);
+                }
+            });
+        }
+        return after;
+    }
+
     /** Immutable values decoded from these bytes by earlier requests (near cache), or null. */
     java.util.concurrent.ConcurrentMap<String, Object> decoded() {
         return decoded;
@@ -101,7 +181,9 @@ public final class StoredSession {
         long expiry = 0;
         long version = 0;
         String node = null;
-        Map<String, String> extras = new HashMap<>();
+        String bindingId = null;
+        String bindingMac = null;
+        Map<String, byte[]> extras = new HashMap<>();
         Map<String, byte[]> attributes = new HashMap<>();
         long size = 0;
         for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -113,6 +195,10 @@ public final class StoredSession {
                 attributes.put(field.substring(Fields.ATTRIBUTE_PREFIX.length()), value);
                 continue;
             }
+            if (field.startsWith(Fields.EXTRA_PREFIX)) {
+                extras.put(field.substring(Fields.EXTRA_PREFIX.length()), value);
+                continue;
+            }
             String text = new String(value, StandardCharsets.UTF_8);
             switch (field) {
                 case Fields.CREATED -> created = parseLong(text);
@@ -121,15 +207,15 @@ public final class StoredSession {
                 case Fields.EXPIRY -> expiry = parseLong(text);
                 case Fields.VERSION -> version = parseLong(text);
                 case Fields.NODE -> node = text;
+                case Fields.BINDING_ID -> bindingId = text;
+                case Fields.BINDING_MAC -> bindingMac = text;
                 default -> {
-                    if (field.startsWith(Fields.EXTRA_PREFIX)) {
-                        extras.put(field.substring(Fields.EXTRA_PREFIX.length()), text);
-                    }
+                    // a field of a later release, or not ours: ignored
                 }
             }
         }
-        return new StoredSession(id, created, accessed, maxInactive, expiry, node, version, extras, attributes, size,
-                redisTimeMillis, readAtMillis);
+        return new StoredSession(id, created, accessed, maxInactive, expiry, node, version, extras, attributes,
+                bindingId, bindingMac, size, redisTimeMillis, readAtMillis);
     }
 
     static long parseLong(String text) {
@@ -152,7 +238,12 @@ public final class StoredSession {
     public String node() { return node; }
     /** The write counter, bumped by every save. */
     public long version() { return version; }
-    public Map<String, String> extras() { return extras; }
+    /** Container extra name to stored bytes, not decoded ({@link io.redissessions.core.codec.ExtraCodec}). */
+    public Map<String, byte[]> extras() { return extras; }
+    /** {@code #bid} as stored (null when absent): the id its fields are signed with, after an id change. */
+    public String bindingId() { return bindingId; }
+    /** {@code #bmac} as stored (null when absent). */
+    public String bindingMac() { return bindingMac; }
     /** Attribute name to stored value bytes, not decoded. */
     public Map<String, byte[]> attributes() { return attributes; }
     /** Bytes read from Redis for this session. */

@@ -3,4 +3,4 @@
 -- ARGV[1] session id. Returns 1 if the hash existed.
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-return redis.call('DEL', KEYS[1])
+return redis.call('UNLINK', KEYS[1]) -- frees a big hash off the main thread

@@ -12,7 +12,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if expiry > 0 and expiry <= now and (stored[2] or '0') == ARGV[2] then
   redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('DEL', KEYS[1])
+  redis.call('UNLINK', KEYS[1])
   return 1
 end
 if expiry > 0 then

@@ -7,7 +7,7 @@ local h = redis.call('HMGET', KEYS[1], 't', 'w')
 if h[1] ~= ARGV[1] then
   return 0
 end
-redis.call('DEL', KEYS[1])
+redis.call('UNLINK', KEYS[1])
 if h[2] then
   redis.pcall('PUBLISH', ARGV[2], ARGV[3])
 end

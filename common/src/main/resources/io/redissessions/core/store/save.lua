@@ -5,7 +5,9 @@
 -- ARGV[4] #maxInactive (s)
 -- ARGV[5] ms from now until the session expires, measured on the saving node's clock ('' = never)
 -- ARGV[6] grace (ms): the key lives this long after the expiry
--- ARGV[7] n, then n field/value pairs to set; then m, then m fields to delete
+-- ARGV[7] n, then n field/value pairs to set; then m, then m fields to delete; then k, then k triples
+--   field, value as loaded, value signed anew: each replaced only if it still holds the value as
+--   loaded (legacySignatures=accept; k may be missing)
 -- Then, for a request that holds the session's lock (lockingMode; KEYS[3] is the lock, same hash tag):
 --   the lock token, the #v the request last read or wrote, '1' to release the lock with this save
 --   (else '0'), the wake-up channel and the session's wake-up tag. The save is refused (-5) when the
@@ -26,7 +28,8 @@ if ARGV[5] ~= '' then
 end
 local n = tonumber(ARGV[7])
 local m = tonumber(ARGV[8 + 2 * n])
-local lockArg = 9 + 2 * n + m
+local k = tonumber(ARGV[9 + 2 * n + m] or '0') or 0
+local lockArg = 10 + 2 * n + m + 3 * k
 local token = ARGV[lockArg]
 local lock = nil
 local exists = redis.call('EXISTS', KEYS[1])
@@ -61,6 +64,11 @@ while first <= last do
   redis.call('HDEL', KEYS[1], unpack(ARGV, first, upto))
   first = upto + 1
 end
+for i = last + 2, last + 1 + 3 * k, 3 do
+  if redis.call('HMGET', KEYS[1], ARGV[i])[1] == ARGV[i + 1] then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+  end
+end
 local expiryText = string.format('%.0f', expiry)
 redis.call('HSET', KEYS[1], '#accessed', string.format('%.0f', accessed), '#maxInactive', ARGV[4],
   '#expiry', expiryText)
@@ -73,7 +81,7 @@ else
   redis.call('ZREM', KEYS[2], ARGV[2])
 end
 if lock and lock[1] == token and ARGV[lockArg + 2] == '1' then
-  redis.call('DEL', KEYS[3])
+  redis.call('UNLINK', KEYS[3])
   if lock[2] then
     redis.pcall('PUBLISH', ARGV[lockArg + 3], ARGV[lockArg + 4])
   end

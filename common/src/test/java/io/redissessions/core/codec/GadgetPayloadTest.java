@@ -35,8 +35,8 @@ class GadgetPayloadTest {
     private static final String GADGET_PACKAGE = "org.apache.commons.collections";
     private static final String INVOKER = "org.apache.commons.collections.functors.InvokerTransformer";
 
-    private final ValueCodec codec = new ValueCodec("json",
-            ClassAllowList.parse("allowedClasses", "io.redissessions.core.codec.fixtures.*"), 0, null);
+    private final ValueCodec codec = new ValueCodec("json", "json,java",
+            ClassAllowList.parse("allowedClasses", "io.redissessions.core.codec.fixtures.*"), 0, Signatures.none());
     private final RecordingClassLoader webapp = new RecordingClassLoader(GadgetPayloadTest.class.getClassLoader());
 
     private static byte[] stored(char codecId, byte[] payload) {

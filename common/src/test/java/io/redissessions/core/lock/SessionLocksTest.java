@@ -126,7 +126,7 @@ class SessionLocksTest {
 
         assertThat(redis.command("EXISTS", lockKey(id))).isEqualTo(":0");
         assertThat(CommandStats.read(redis).minus(before)).as("lock.lua, then save.lua releasing the lock")
-                .containsEntry("evalsha", 2L).containsEntry("del", 1L);
+                .containsEntry("evalsha", 2L).containsEntry("unlink", 1L);
         assertThat(a.locks().heldCount()).isZero();
     }
 

@@ -22,7 +22,7 @@ final class RestrictedAclUser {
     /** What the Lua scripts call (a script runs with its caller's permissions). */
     static final List<String> SCRIPT_COMMANDS = List.of(
             "+time", "+hgetall", "+hmget", "+hget", "+exists", "+hset", "+hdel", "+hincrby", "+pexpireat", "+pexpire",
-            "+pttl", "+persist", "+del", "+rename", "+zadd", "+zrem", "+zscore", "+zrangebyscore", "+publish");
+            "+pttl", "+persist", "+unlink", "+rename", "+zadd", "+zrem", "+zscore", "+zrangebyscore", "+publish");
 
     /** Only on Redis Cluster: the client reads the slot map. */
     static final List<String> CLUSTER_COMMANDS = List.of("+cluster|slots");

@@ -1,9 +1,12 @@
 package io.redissessions.it.jetty;
 
+import io.redissessions.it.jetty.TestWebapps.Login;
 import io.redissessions.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The real jetty-home distribution from Maven Central with the redis-sessions overlay, two server
  * processes with distinct worker names, a client that alternates between them (a non-sticky
- * balancer).
+ * balancer). Each node serves the same webapp in every environment, with FORM login: {@code /app}
+ * (ee10), {@code /app11} (ee11), {@code /app9} (ee9), {@code /app8} (ee8), and {@code /basic}
+ * (ee10 with BASIC login).
  */
 class JettyHomeDistributionIT {
 
@@ -38,20 +43,29 @@ class JettyHomeDistributionIT {
     private static RedisServer redis;
     private static final List<JettyHomeNode> nodes = new ArrayList<>();
 
+    /** The webapps of each node: context, environment, login. */
+    private static final List<JettyHomeNode.Webapp> WEBAPPS = new ArrayList<>();
+
     @BeforeAll
-    static void startCluster() throws IOException {
+    static void startCluster() {
         redis = RedisServer.startStandalone();
-        Path webapp = buildWebapp();
-        for (String name : List.of("nodeA", "nodeB")) {
-            JettyHomeNode node = JettyHomeNode.create(name, HOME, OVERLAY, WORK, webapp, RedisServer.freePort(),
-                    Map.of("uri", redis.uri(), "allowedClasses", "io.redissessions.it.jetty.webapp.*",
-                            "socketTimeoutMillis", "1500", "touchIntervalFraction", "0.2"),
-                    Map.of("jetty.sessionIdManager.workerName", name, "jetty.sessionScavengeInterval.seconds", "1"));
-            nodes.add(node);
+        WEBAPPS.add(new JettyHomeNode.Webapp("app", TestWebapps.build(WORK, "app", "ee10", Login.FORM, HOME), null));
+        WEBAPPS.add(new JettyHomeNode.Webapp("basic", TestWebapps.build(WORK, "basic", "ee10", Login.BASIC, HOME), null));
+        for (String env : List.of("ee11", "ee9", "ee8")) {
+            String context = "app" + env.substring(2);
+            WEBAPPS.add(new JettyHomeNode.Webapp(context, TestWebapps.build(WORK, context, env, Login.FORM, HOME), env));
         }
-        for (JettyHomeNode node : nodes) {
-            node.start(Map.of("IT_EVENTS", events(node).toString()));
-        }
+        // both bases set up at once: each is a start.jar run of its own
+        nodes.addAll(List.of("nodeA", "nodeB").parallelStream().map(name -> JettyHomeNode.create(name, HOME, OVERLAY, WORK,
+                RedisServer.freePort(), new JettyHomeNode.Setup(
+                        List.of("http", "ee10-deploy", "ee11-deploy", "ee9-deploy", "ee8-deploy", "session-store-redis",
+                                TestWebapps.REALM_MODULE),
+                        WEBAPPS,
+                        Map.of("uri", redis.uri(), "allowedClasses", "io.redissessions.it.jetty.webapp.*",
+                                "socketTimeoutMillis", "1500", "touchIntervalFraction", "0.2"),
+                        Map.of("jetty.sessionIdManager.workerName", name, "jetty.sessionScavengeInterval.seconds", "1"),
+                        TestWebapps.realmModule()))).toList());
+        nodes.parallelStream().forEach(node -> node.start(Map.of("IT_EVENTS", events(node).toString())));
     }
 
     @AfterAll
@@ -64,24 +78,6 @@ class JettyHomeDistributionIT {
 
     private static Path events(JettyHomeNode node) {
         return node.base().resolve("events.log");
-    }
-
-    /** An exploded webapp: the compiled io.redissessions.it.jetty.webapp classes and a web.xml. */
-    private static Path buildWebapp() throws IOException {
-        Path webapp = WORK.resolve("webapp");
-        JettyHomeNode.deleteRecursively(webapp);
-        Path classes = Path.of(JettyHomeDistributionIT.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        Path pkg = Path.of("io", "redissessions", "it", "jetty", "webapp");
-        JettyHomeNode.copyRecursively(classes.resolve(pkg), webapp.resolve("WEB-INF/classes").resolve(pkg));
-        Files.writeString(webapp.resolve("WEB-INF/web.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                  <listener><listener-class>io.redissessions.it.jetty.webapp.EventLog</listener-class></listener>
-                  <servlet><servlet-name>s</servlet-name><servlet-class>io.redissessions.it.jetty.webapp.ItServlet</servlet-class></servlet>
-                  <servlet-mapping><servlet-name>s</servlet-name><url-pattern>/s</url-pattern></servlet-mapping>
-                </web-app>
-                """);
-        return webapp;
     }
 
     /** A browser behind a round-robin balancer. */
@@ -198,5 +194,53 @@ class JettyHomeDistributionIT {
         String log = Files.readString(nodes.get(0).log());
         assertThat(log).contains("keeps its sessions in Redis", "nodeId=nodeA", "socketTimeoutMillis=1500",
                 "touchIntervalFraction=0.2").doesNotContain("Exception");
+    }
+
+    // ------------------------------------------------------------------ container login
+
+    @Test
+    void formLoginBegunOnOneNodeCompletesOnTheOtherWithANewIdAndNoPasswordInRedis() {
+        HomeBrowser browser = LoginScenarios.formLoginTravels(nodes, redis, "app");
+        LoginScenarios.logoutIsSeenOnBoth(nodes, browser, "app");
+    }
+
+    @Test
+    void postToAProtectedPageSurvivesTheLoginOnTheOtherNode() {
+        LoginScenarios.postSurvivesTheLogin(nodes, "app", true);
+    }
+
+    @Test
+    void roleProtectedPageIsRefusedToAUserWithoutTheRoleAndAllowedToOneWithIt() {
+        LoginScenarios.rolesTravel(nodes, redis, "app");
+    }
+
+    @Test
+    void basicLoginIsAcceptedByBothNodes() {
+        HomeBrowser browser = new HomeBrowser("basic");
+        assertThat(browser.get(nodes.get(0), "/secure/page").status()).isEqualTo(401);
+        browser.basic("bob", TestWebapps.BOB_PASSWORD);
+        for (JettyHomeNode node : nodes) {
+            HomeBrowser.Page page = browser.get(node, "/admin/page");
+            assertThat(page.status()).as(node + ": " + page).isEqualTo(200);
+            assertThat(page.body()).isEqualTo("/admin/page of bob admin=true auth=BASIC");
+        }
+    }
+
+    /** One focused scenario per further environment: FORM login with a POST kept through it, logout. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ee11, app11, true", "ee9, app9, false", "ee8, app8, false"})
+    void formLoginAndTheInterruptedPostTravelInEnvironment(String environment, String context, boolean core) {
+        LoginScenarios.postSurvivesTheLogin(nodes, context, core);
+        HomeBrowser browser = LoginScenarios.formLoginTravels(nodes, redis, context);
+        LoginScenarios.logoutIsSeenOnBoth(nodes, browser, context);
+    }
+
+    // ------------------------------------------------------------------ concurrent requests of one session
+
+    @Test
+    void concurrentRequestsOfOneSessionOnBothNodesLoseNothing() throws Exception {
+        SameSessionLoad.Result r = SameSessionLoad.run(nodes, "app", 6, 2, 25);
+        assertThat(r.failuresByStatus()).as(r.toString()).isEmpty();
+        assertThat(r.lost()).as(r.toString()).isZero();
     }
 }

@@ -39,19 +39,49 @@ public final class JettyHomeNode implements AutoCloseable {
         this.port = port;
     }
 
-    /** Creates the base: overlay, modules, ini settings, webapp. */
+    /** A webapp to deploy: an exploded directory, its context name, and its environment (null: the default). */
+    public record Webapp(String context, Path dir, String environment) {
+    }
+
+    /**
+     * How a node is set up: the modules to add, the webapps, the redis-sessions settings
+     * ({@code jetty.session.redis.<name>}), Jetty's session settings, and files of the base
+     * (relative path to content, e.g. a module of the test's own).
+     */
+    public record Setup(List<String> modules, List<Webapp> webapps, Map<String, String> redisSettings,
+                        Map<String, String> sessionSettings, Map<String, String> baseFiles) {
+    }
+
+    /** Creates the base: overlay, modules, ini settings, webapp at /app (ee10). */
     public static JettyHomeNode create(String name, Path home, Path overlay, Path workDir, Path webapp, int port,
                                 Map<String, String> redisSettings, Map<String, String> sessionSettings) {
+        return create(name, home, overlay, workDir, port, new Setup(List.of("http", "ee10-deploy", "session-store-redis"),
+                List.of(new Webapp("app", webapp, null)), redisSettings, sessionSettings, Map.of()));
+    }
+
+    /** Creates the base: overlay, base files, modules, ini settings, webapps. */
+    public static JettyHomeNode create(String name, Path home, Path overlay, Path workDir, int port, Setup setup) {
         try {
             Path base = workDir.resolve("base-" + name);
             deleteRecursively(base);
             Files.createDirectories(base);
             copyRecursively(overlay, base);
+            for (Map.Entry<String, String> f : setup.baseFiles().entrySet()) {
+                Path target = base.resolve(f.getKey());
+                Files.createDirectories(target.getParent());
+                Files.writeString(target, f.getValue());
+            }
             JettyHomeNode node = new JettyHomeNode(name, home, base, port);
-            node.startJar(List.of("--add-modules=http,ee10-deploy,session-store-redis"), Duration.ofSeconds(60));
-            append(base.resolve("start.d/session-store-redis.ini"), redisSettings, "jetty.session.redis.");
-            append(base.resolve("start.d/sessions.ini"), sessionSettings, "");
-            copyRecursively(webapp, base.resolve("webapps/app"));
+            node.startJar(List.of("--add-modules=" + String.join(",", setup.modules())), Duration.ofSeconds(60));
+            append(base.resolve("start.d/session-store-redis.ini"), setup.redisSettings(), "jetty.session.redis.");
+            append(base.resolve("start.d/sessions.ini"), setup.sessionSettings(), "");
+            for (Webapp w : setup.webapps()) {
+                copyRecursively(w.dir(), base.resolve("webapps").resolve(w.context()));
+                if (w.environment() != null) {
+                    Files.writeString(base.resolve("webapps").resolve(w.context() + ".properties"),
+                            "environment=" + w.environment() + "\n");
+                }
+            }
             return node;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -139,7 +169,12 @@ public final class JettyHomeNode implements AutoCloseable {
     }
 
     public String baseUri() {
-        return "http://127.0.0.1:" + port + "/app";
+        return uri("app");
+    }
+
+    /** The URI of a webapp of this node, e.g. {@code http://127.0.0.1:8080/app9}. */
+    public String uri(String context) {
+        return "http://127.0.0.1:" + port + "/" + context;
     }
 
     /** Stops the process by its PID: SIGTERM, then SIGKILL after 20 s. */

@@ -3,6 +3,7 @@ package io.redissessions.jetty.testing;
 import io.redissessions.jetty.RedisSessionCacheFactory;
 import io.redissessions.jetty.RedisSessionDataStore;
 import io.redissessions.jetty.RedisSessionDataStoreFactory;
+import io.redissessions.jetty.RedisSessionIdManager;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.server.Server;
@@ -124,6 +125,8 @@ public final class JettyNode implements AutoCloseable {
         private DestroyLog destroyLog;
         private boolean redisCache = true;
         private boolean jmx;
+        private boolean jettyIdManager;
+        private Consumer<ServletContextHandler> contextSetup = c -> { };
 
         private Builder(String name, String redisUri) {
             this.name = name;
@@ -161,6 +164,18 @@ public final class JettyNode implements AutoCloseable {
             return this;
         }
 
+        /** More set-up of the webapp's context (security, servlets), before the server starts. */
+        public Builder context(Consumer<ServletContextHandler> customizer) {
+            this.contextSetup = this.contextSetup.andThen(customizer);
+            return this;
+        }
+
+        /** Use Jetty's own DefaultSessionIdManager instead of RedisSessionIdManager. */
+        public Builder jettyIdManager() {
+            this.jettyIdManager = true;
+            return this;
+        }
+
         /** Use Jetty's default session cache instead of the Redis one. */
         public Builder jettyDefaultCache() {
             this.redisCache = false;
@@ -175,7 +190,8 @@ public final class JettyNode implements AutoCloseable {
                 connector.setPort(0);
                 server.addConnector(connector);
 
-                DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
+                DefaultSessionIdManager ids = jettyIdManager ? new DefaultSessionIdManager(server)
+                        : new RedisSessionIdManager(server);
                 ids.setWorkerName(name);
                 HouseKeeper houseKeeper = new HouseKeeper();
                 houseKeeper.setIntervalSec(scavengeIntervalSec);
@@ -197,6 +213,7 @@ public final class JettyNode implements AutoCloseable {
                 if (destroyLog != null) {
                     context.addEventListener(destroyLog.listenerFor(name));
                 }
+                contextSetup.accept(context);
                 server.setHandler(context);
                 server.start();
                 return new JettyNode(name, server, context, connector);

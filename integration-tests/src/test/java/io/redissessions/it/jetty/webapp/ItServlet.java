@@ -44,6 +44,21 @@ public class ItServlet extends HttpServlet {
                 Cart cart = s == null ? null : (Cart) s.getAttribute("cart");
                 out = cart == null ? "no-cart" : cart.getItems() + " loader=" + cart.getClass().getClassLoader().getClass().getSimpleName();
             }
+            case "mark" -> {
+                // one attribute per request: concurrent requests change different attributes, none may be lost
+                req.getSession(true).setAttribute(name, "x");
+                out = "ok";
+            }
+            case "count" -> {
+                HttpSession s = req.getSession(false);
+                int n = 0;
+                if (s != null) {
+                    for (String attribute : java.util.Collections.list(s.getAttributeNames())) {
+                        n += attribute.startsWith(value) ? 1 : 0;
+                    }
+                }
+                out = s == null ? "no-session" : Integer.toString(n);
+            }
             case "max-inactive" -> {
                 req.getSession(true).setMaxInactiveInterval(Integer.parseInt(value));
                 out = "ok";
