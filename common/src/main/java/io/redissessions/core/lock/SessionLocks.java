@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
  *       again at once. A waiter never waits longer than the lease had left (a dead holder's lock
  *       expires), nor in total longer than {@code lockWaitMillis}: then the request gets the
  *       failure answer ({@link SessionStoreException.Kind#LOCKED}, 503), never an unlocked run.</li>
- *   <li><b>Renewed while the request runs.</b> Every {@code lockLeaseMillis / 3} the locks held
- *       longer than that are extended, so a long request keeps its lock and a dead node blocks a
- *       session for at most the lease.</li>
+ *   <li><b>Renewed while the request runs.</b> A lock held for a third of {@code lockLeaseMillis}
+ *       since it was taken or last renewed is extended (the node looks every sixth of the lease),
+ *       so a long request keeps its lock and a dead node blocks a session for at most the lease.</li>
  *   <li><b>Released by the last save</b> ({@code save.lua}, one round trip with the save), or, when
  *       the request has nothing to write, by a node thread right after the request
  *       ({@link LockReleases}), without the request waiting.</li>
@@ -233,7 +233,9 @@ public final class SessionLocks implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(100, leaseMillis / 3);
+        // looks every sixth of the lease, renews what was last renewed a third of it ago: a lock is
+        // renewed at most half a lease after its last renewal, leaving half a lease for delays
+        long every = Math.max(50, leaseMillis / 6);
         timer.scheduleWithFixedDelay(this::renewDue, every, every, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(wakeups::checkAlive, LockWakeups.checkIntervalMillis(),
                 LockWakeups.checkIntervalMillis(), TimeUnit.MILLISECONDS);

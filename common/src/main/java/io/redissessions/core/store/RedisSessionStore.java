@@ -359,7 +359,9 @@ public class RedisSessionStore implements AutoCloseable {
             size += r.replacement().length;
         }
         List<byte[]> k;
-        boolean locked = lock != null && lock.isHeld() && !update.isCreate();
+        // a lock the request took stays its fence after its lease ran out (LOST): the save then
+        // goes through only if nobody took the lock or wrote the session since
+        boolean locked = lock != null && lock.fencesSaves() && !update.isCreate();
         if (locked) {
             args.add(bytes(lock.token()));
             args.add(bytes(Long.toString(readVersion)));

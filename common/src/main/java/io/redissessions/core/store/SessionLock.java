@@ -55,6 +55,12 @@ public final class SessionLock {
     public State state() { return state; }
     public boolean isHeld() { return state == State.HELD; }
 
+    /**
+     * Whether the request's saves are fenced by this lock: it was taken and not released, held or
+     * {@link State#LOST lost} (a save is then refused if another request took the lock or wrote).
+     */
+    public boolean fencesSaves() { return state == State.HELD || state == State.LOST; }
+
     /** When it was taken or last renewed ({@link System#nanoTime()}). */
     public long renewedAtNanos() { return renewedAtNanos; }
 

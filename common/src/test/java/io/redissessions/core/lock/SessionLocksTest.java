@@ -225,16 +225,16 @@ class SessionLocksTest {
 
     @Test
     void aLongRequestKeepsItsLockByRenewingIt() {
-        SessionService a = node("a", c -> c.set("lockLeaseMillis", "1000"));
+        SessionService a = node("a", c -> c.set("lockLeaseMillis", "2000"));
         SessionService b = node("b", c -> c.set("lockWaitMillis", "0"));
         String id = storedSession(a);
         SessionState held = a.openLocked(id);
         long firstTtl = Long.parseLong(redis.command("PTTL", lockKey(id)).substring(1));
         String token = redis.command("HGET", lockKey(id), "t");
 
-        awaitRedisTime(2500); // the lease would have run out twice by now without renewals
+        awaitRedisTime(4500); // the lease would have run out twice by now without renewals
         assertThat(redis.command("HGET", lockKey(id), "t")).as("still a's lock").isEqualTo(token);
-        assertThat(firstTtl).isLessThanOrEqualTo(1000);
+        assertThat(firstTtl).isLessThanOrEqualTo(2000);
         SessionStoreException e = catchThrowableOfType(SessionStoreException.class, () -> b.openLocked(id));
         assertThat(e.kind()).isEqualTo(SessionStoreException.Kind.LOCKED);
 
@@ -272,6 +272,23 @@ class SessionLocksTest {
         SessionState now = a.open(id);
         assertThat(now.getAttribute("n", getClass().getClassLoader())).as("b's write stands").isEqualTo(10);
         assertThat(a.metrics().getLocksLost()).isEqualTo(1);
+    }
+
+    @Test
+    void aSaveAfterARenewalFoundTheLockGoneIsStillRefusedWhenAnotherRequestWrote() {
+        SessionService a = node("a", c -> c.set("lockLeaseMillis", "1500"));
+        SessionService b = node("b");
+        String id = storedSession(a);
+        SessionState slow = a.openLocked(id);
+        redis.command("DEL", lockKey(id)); // the lease ran out while a's request was paused
+        Poll.until(Duration.ofSeconds(30), "a's renewal finds the lock gone", () -> a.metrics().getLocksLost() == 1);
+        SessionState fast = b.openLocked(id);
+        fast.setAttribute("n", 10);
+        assertThat(b.saveAndUnlock(fast)).isEqualTo(SaveResult.SAVED);
+
+        slow.setAttribute("n", 1);
+        assertThat(a.saveAndUnlock(slow)).isEqualTo(SaveResult.LOCK_LOST);
+        assertThat(a.open(id).getAttribute("n", getClass().getClassLoader())).isEqualTo(10);
     }
 
     @Test
