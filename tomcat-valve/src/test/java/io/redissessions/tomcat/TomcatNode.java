@@ -101,6 +101,7 @@ final class TomcatNode implements AutoCloseable {
 
         Tomcat.addServlet(context, "session", new SessionServlet()).setAsyncSupported(true);
         context.addServletMappingDecoded("/s", "session");
+        context.addServletMappingDecoded("/cart/s", "session"); // a second path, for lockingMode=uriPattern:
         Tomcat.addServlet(context, "page", new PageServlet());
         context.addServletMappingDecoded("/login", "page");
         context.addServletMappingDecoded("/login-error", "page");

@@ -25,6 +25,18 @@ public class SessionServlet extends HttpServlet {
     /** Barriers that concurrent requests meet at after loading their session and before changing it. */
     public static final Map<String, CyclicBarrier> BARRIERS = new ConcurrentHashMap<>();
 
+    /**
+     * Holds that requests of {@code op=incrHeld} stop at after reading their counter and before
+     * writing it, until the test opens them: the test knows when a request has read.
+     */
+    public static final Map<String, Hold> HOLDS = new ConcurrentHashMap<>();
+
+    /** Where held requests wait: each counts itself in {@link #arrived}, then waits for {@link #open}. */
+    public static final class Hold {
+        public final java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+        public final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    }
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setContentType("text/plain;charset=UTF-8");
@@ -73,6 +85,27 @@ public class SessionServlet extends HttpServlet {
                     throw new IllegalStateException(e);
                 }
                 s.setAttribute(name, value);
+            }
+            case "incr" -> {
+                HttpSession s = req.getSession();
+                Integer n = (Integer) s.getAttribute(name);
+                s.setAttribute(name, n == null ? 1 : n + 1);
+                out.append(n == null ? 1 : n + 1);
+            }
+            case "incrHeld" -> {
+                HttpSession s = req.getSession(false);
+                Integer n = (Integer) s.getAttribute(name);
+                Hold hold = HOLDS.get(req.getParameter("hold"));
+                hold.arrived.incrementAndGet();
+                try {
+                    if (!hold.open.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test did not open hold " + req.getParameter("hold"));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                s.setAttribute(name, n == null ? 1 : n + 1);
             }
             case "tracked" -> req.getSession().setAttribute(name, new Tracked(value));
             case "remove" -> req.getSession().removeAttribute(name);
