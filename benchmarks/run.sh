@@ -5,6 +5,8 @@
 #                                            redis-sessions and Redisson; report in target/bench/load.md
 #   benchmarks/run.sh profile [options]      the load on Tomcat /rw with a JFR recording, and its top frames
 #   benchmarks/run.sh jmh [JMH options]      JMH microbenchmarks of the request path (e.g. -f 1 -wi 3 -i 5)
+#   benchmarks/run.sh tracking [options]     the CLIENT TRACKING experiment of issue #13: stale reads and reads/s;
+#                                            report in target/bench/tracking.md
 #   benchmarks/run.sh reliability [options]  faults injected into real Redis processes under load on two
 #                                            Tomcat and two Jetty nodes; report in target/bench/reliability.md
 #   benchmarks/run.sh --no-build ...         use what is already built
@@ -12,6 +14,9 @@
 # Options of load (defaults): --containers tomcat,jetty --stores memory,redis,redisson --pages ro,rw
 #   (store redis-wait: redis-sessions with saveReplicas=1 and a replica attached for that setup)
 #   --seconds 15 --warmup 10 --connections 32 --threads 2 --sessions 200 --heap 512m --out <file>
+#   --session 1k (or 50k: 20 attributes of 2.5 KB) --balance sticky (and/or round-robin: two nodes)
+#   --variants '-' (redis-sessions settings to compare, '|' between variants, e.g. '-|lockingMode=all|nearCache=on')
+# Options of tracking: --rounds 20000 --seconds 5 --out <file>
 # Options of reliability: --scenarios all (or a comma list, see docs/reliability.md) --seconds-before 5
 #   --seconds-after 15 --sessions 64 --clients 16 --out <file>
 # docs/benchmarks.md and docs/reliability.md say what is measured and how to read it.
@@ -97,11 +102,15 @@ case "$WHAT" in
   jmh)
     exec "$JAVA" -cp "$CP" org.openjdk.jmh.Main "$@"
     ;;
+  tracking)
+    exec "$JAVA" -cp "$CP" io.redissessions.bench.tracking.TrackingExperiment --out "$T/bench/tracking.md" \
+      --command "$COMMAND" "$@"
+    ;;
   reliability)
     install_dists
     mapfile -t P < <(props reliability)
     exec "$JAVA" "${P[@]}" -cp "$CP" io.redissessions.bench.reliability.ReliabilitySuite \
       --out "$T/bench/reliability.md" --command "$COMMAND" "$@"
     ;;
-  *) die "unknown: $WHAT (load, profile, jmh, reliability; see benchmarks/run.sh without arguments)" ;;
+  *) die "unknown: $WHAT (load, profile, jmh, tracking, reliability; see benchmarks/run.sh without arguments)" ;;
 esac

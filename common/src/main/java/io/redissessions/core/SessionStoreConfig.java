@@ -55,6 +55,10 @@ public final class SessionStoreConfig {
     public static final String DEFAULT_CODEC = "json";
     public static final int DEFAULT_COMPRESSION_THRESHOLD_BYTES = 0;
     public static final int MIN_SIGNING_KEY_BYTES = 16;
+    public static final int DEFAULT_LOCK_WAIT_MILLIS = 10_000;
+    public static final int DEFAULT_LOCK_LEASE_MILLIS = 5_000;
+    public static final int DEFAULT_NEAR_CACHE_MAX_SESSIONS = 10_000;
+    public static final int DEFAULT_NEAR_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
     /** The values given explicitly; a setting without one has its default. */
     private final Map<Setting<?>, Object> values = new ConcurrentHashMap<>();
@@ -298,6 +302,16 @@ public final class SessionStoreConfig {
 
     public FailureMode failureModeValue() {
         return FailureMode.parse(Settings.FAILURE_MODE.name(), getFailureMode());
+    }
+
+    public LockingMode lockingModeValue() {
+        return LockingMode.parse(Settings.LOCKING_MODE.name(), get(Settings.LOCKING_MODE));
+    }
+
+    /** Whether the near cache is on ({@code nearCache=on}). */
+    public boolean nearCacheOn() {
+        Settings.NEAR_CACHE.check(get(Settings.NEAR_CACHE));
+        return get(Settings.NEAR_CACHE).trim().equalsIgnoreCase("on");
     }
 
     /** The node id written with every save: the setting, else host name and process id. */

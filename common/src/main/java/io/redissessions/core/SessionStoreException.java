@@ -29,7 +29,12 @@ public class SessionStoreException extends RuntimeException {
          * Redis refused this one operation for its data or arguments (a script error, an id that is
          * taken): retrying will not help, and Redis is fine.
          */
-        REJECTED
+        REJECTED,
+        /**
+         * The session's lock (lockingMode) stayed held by another request for {@code lockWaitMillis}:
+         * the request gets the failure answer, never a run without the lock. Redis is fine.
+         */
+        LOCKED
     }
 
     private final Kind kind;

@@ -91,6 +91,12 @@ public final class Settings {
             Setting.wholeNumber("expiryGraceSeconds", DEFAULT_EXPIRY_GRACE_SECONDS)
             .unit("s").range(1, 30 * 24 * 3600)
             .description("How long expired session data stays readable for the sessionDestroyed listeners"));
+    public static final Setting<String> LOCKING_MODE = add(Setting.text("lockingMode", LockingMode.NONE)
+            .checkedBy((s, v) -> LockingMode.parse(s.name(), v))
+            .description("Which requests hold their session's lock from load to save: none, all or uriPattern:<regex>"));
+    public static final Setting<String> NEAR_CACHE = add(Setting.text("nearCache", "off")
+            .oneOf("off", "on")
+            .description("on: keep recently served sessions on the node and load only what changed (validated by #v at every load)"));
 
     // ---------------------------------------------------------------- rarely used
 
@@ -98,6 +104,23 @@ public final class Settings {
             Setting.wholeNumber("expiryClaimLeaseSeconds", DEFAULT_EXPIRY_CLAIM_LEASE_SECONDS)
             .unit("s").range(1, 24 * 3600)
             .description("How long a node holds its claim on an expired session while its listeners run"));
+
+    public static final Setting<Integer> LOCK_WAIT_MILLIS = add(
+            Setting.wholeNumber("lockWaitMillis", DEFAULT_LOCK_WAIT_MILLIS)
+            .unit("ms").range(0, 600_000)
+            .description("How long a request waits for its session's lock (lockingMode); then it is answered 503"));
+    public static final Setting<Integer> LOCK_LEASE_MILLIS = add(
+            Setting.wholeNumber("lockLeaseMillis", DEFAULT_LOCK_LEASE_MILLIS)
+            .unit("ms").range(1_000, 3_600_000)
+            .description("Expiry of a session's lock in Redis, renewed while its request runs: the longest a dead node blocks a session"));
+    public static final Setting<Integer> NEAR_CACHE_MAX_SESSIONS = add(
+            Setting.wholeNumber("nearCacheMaxSessions", DEFAULT_NEAR_CACHE_MAX_SESSIONS)
+            .unit("sessions").range(1, 10_000_000)
+            .description("Most sessions the near cache keeps"));
+    public static final Setting<Integer> NEAR_CACHE_MAX_BYTES = add(
+            Setting.wholeNumber("nearCacheMaxBytes", DEFAULT_NEAR_CACHE_MAX_BYTES)
+            .unit("bytes").range(1024, Integer.MAX_VALUE)
+            .description("Most bytes of stored session data the near cache keeps"));
 
     public static final Setting<String> KEY_PREFIX = add(Setting.text("keyPrefix", DEFAULT_KEY_PREFIX)
             .rule(p -> p.indexOf('{') < 0 && p.indexOf('}') < 0, "any text without '{' or '}', e.g. 'rs:'")

@@ -95,8 +95,8 @@ public final class ScriptMonitor implements AutoCloseable {
 
     /** Redis's own answer to which arguments of a command are keys ({@code COMMAND GETKEYS}). */
     public List<String> keysOf(List<String> args) {
-        if (args.get(0).equalsIgnoreCase("time")) {
-            return List.of();
+        if (args.get(0).equalsIgnoreCase("time") || args.get(0).equalsIgnoreCase("publish")) {
+            return List.of(); // no key arguments (a pub/sub channel is not a key)
         }
         String[] cmd = new String[args.size() + 2];
         cmd[0] = "COMMAND";

@@ -17,16 +17,18 @@ import java.util.Map;
  */
 public final class SettingSamples {
 
-    private static final Map<String, String> SPECIAL = Map.of(
-            "uri", "rediss://sample-host:6390/1", // TLS: the tls* settings apply only with it
-            "operationTimeoutMillis", "7000",
-            "codec", "java",
-            "readCodecs", "json,java",
-            "legacySignatures", "accept",
-            "failureMode", "local",
-            "allowedClasses", "com.example.Sample, com.example.samples.*",
-            "tlsTrustStore", existingFile("sample-trust").toString(),
-            "tlsKeyStore", existingFile("sample-key").toString());
+    private static final Map<String, String> SPECIAL = Map.ofEntries(
+            Map.entry("uri", "rediss://sample-host:6390/1"), // TLS: the tls* settings apply only with it
+            Map.entry("operationTimeoutMillis", "7000"),
+            Map.entry("codec", "java"),
+            Map.entry("lockingMode", "uriPattern:/sample/cart/.*"),
+            Map.entry("nearCache", "on"),
+            Map.entry("readCodecs", "json,java"),
+            Map.entry("legacySignatures", "accept"),
+            Map.entry("failureMode", "local"),
+            Map.entry("allowedClasses", "com.example.Sample, com.example.samples.*"),
+            Map.entry("tlsTrustStore", existingFile("sample-trust").toString()),
+            Map.entry("tlsKeyStore", existingFile("sample-key").toString()));
 
     private SettingSamples() {
     }

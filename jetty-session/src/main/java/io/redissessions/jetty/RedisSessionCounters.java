@@ -76,6 +76,21 @@ public interface RedisSessionCounters {
     @ManagedAttribute("Redis calls that found no free pooled connection within poolMaxWaitMillis")
     default long getPoolExhaustions() { return metrics().getPoolExhaustions(); }
 
+    @ManagedAttribute("Loads that Redis answered 'unchanged' (nearCache=on)")
+    default long getNearCacheHits() { return metrics().getNearCacheHits(); }
+
+    @ManagedAttribute("Tries to take a session's lock that found it held by another request (lockingMode)")
+    default long getLockWaits() { return metrics().getLockWaits(); }
+
+    @ManagedAttribute("Requests answered 503 because their session's lock stayed held for lockWaitMillis")
+    default long getLockTimeouts() { return metrics().getLockTimeouts(); }
+
+    @ManagedAttribute("Session locks whose lease ran out while their request held them")
+    default long getLocksLost() { return metrics().getLocksLost(); }
+
+    @ManagedAttribute("Locks of requests that wrote nothing, released by the node's release thread after the request")
+    default long getDeferredLockReleases() { return metrics().getDeferredLockReleases(); }
+
     @ManagedAttribute("Redis round trips")
     default long getRoundTrips() { return metrics().getRoundTrips(); }
 

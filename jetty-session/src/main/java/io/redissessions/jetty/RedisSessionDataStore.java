@@ -130,6 +130,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         if (_context == null) {
             throw new IllegalStateException("No SessionContext");
         }
+        requireNoLocking(config);
         Context ctx = _context.getContext();
         String contextPath = ctx == null ? "/" : ctx.getContextPath();
         namespace = config.getNamespace() != null ? config.getNamespace() : derivedNamespace(ctx, contextPath);
@@ -153,6 +154,20 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         }
         service.start();
         super.doStart();
+    }
+
+    /**
+     * Refuses {@code lockingMode} other than {@code none}: this adapter does not take session
+     * locks yet (only the Tomcat valve does, see docs/jetty.md). A node that ignored the setting
+     * would run its requests unlocked, also next to nodes that lock, and lose what the setting
+     * promises to keep.
+     */
+    static void requireNoLocking(SessionStoreConfig config) {
+        if (config.lockingModeValue().isOn()) {
+            throw new ConfigurationException(Settings.LOCKING_MODE.name(), config.get(Settings.LOCKING_MODE),
+                    "none: redis-sessions for Jetty does not lock sessions yet (only the Tomcat valve does), and "
+                    + "running requests unlocked would lose what the setting is set for");
+        }
     }
 
     /**

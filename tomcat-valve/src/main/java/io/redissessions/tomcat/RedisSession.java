@@ -232,6 +232,7 @@ public class RedisSession extends StandardSession {
         }
         fresh.setMaxInactiveSeconds(old.maxInactiveSeconds());
         fresh.access(old.accessedMillis());
+        fresh.adoptLock(old); // the request keeps the lock it took under the old id, and releases it at its end
         state = fresh;
         unsaved = true;
     }
@@ -239,15 +240,18 @@ public class RedisSession extends StandardSession {
     // ------------------------------------------------------------------ saving
 
     /**
-     * Writes what changed since the last save, in one round trip or none.
+     * Writes what changed since the last save, in one round trip or none; {@code last}: the
+     * request is done with the session, and its lock (lockingMode) is released with the save, or
+     * right after it when there is nothing to write.
      *
      * @return the store's answer, or null when there was nothing to write
      * @throws io.redissessions.core.SessionStoreException when Redis cannot take it
      */
-    SaveResult save() {
+    SaveResult save(boolean last) {
         syncExtras();
         unsaved = false;
-        return redisManager.service().save(state);
+        // the request's last save releases the session's lock (lockingMode) with it
+        return last ? redisManager.service().saveAndUnlock(state) : redisManager.service().save(state);
     }
 
     private void syncExtras() {

@@ -339,6 +339,15 @@ public class RedisSessionManager extends ManagerBase {
         return sessions.size();
     }
 
+    /**
+     * Whether a request for {@code decodedUri} (the path as Tomcat decoded it, with the context
+     * path) holds the lock of the sessions it uses (lockingMode).
+     */
+    boolean locksRequestFor(String decodedUri) {
+        SessionService s = service;
+        return s != null && s.locksRequestFor(decodedUri);
+    }
+
     /** The store's counters (null before start), for code that embeds Tomcat; JMX shows them too. */
     public StoreMetrics getStoreMetrics() {
         SessionService s = service;
@@ -373,14 +382,17 @@ public class RedisSessionManager extends ManagerBase {
      *
      * @throws SessionStoreUnavailableException Redis cannot take it and the request gets 503
      */
-    void saveAtRequestEnd(RedisSession session) {
+    void saveAtRequestEnd(RedisSession session, boolean last) {
+        SessionService s = service();
         if (!session.isValid() || session.isClaimed()) {
+            if (last) {
+                s.unlock(session.state()); // invalidated under the lock: the lock goes too
+            }
             return;
         }
-        SessionService s = service();
         SaveResult result;
         try {
-            result = session.save();
+            result = session.save(last);
         } catch (SessionStoreException e) {
             FailureAnswer.react(s, e, "save session " + SessionIds.fingerprint(session.getIdInternal()));
             keepLocally(session);
@@ -402,7 +414,7 @@ public class RedisSessionManager extends ManagerBase {
     /** The fallback of {@link RedisSession#endAccess()}: logs instead of throwing. */
     void saveQuietly(RedisSession session, String when) {
         try {
-            saveAtRequestEnd(session);
+            saveAtRequestEnd(session, false);
         } catch (RuntimeException e) {
             log.error("redis-sessions: session " + SessionIds.fingerprint(session.getIdInternal())
                     + " could not be saved " + when + ": " + e.getMessage());

@@ -53,6 +53,7 @@ public class RedisSessionValve extends ValveBase {
         RequestScope scope = (RequestScope) request.getNote(RequestScope.NOTE);
         if (scope == null) {
             scope = new RequestScope();
+            scope.locking(((RedisSessionManager) manager).locksRequestFor(request.getDecodedRequestURI()));
             request.setNote(RequestScope.NOTE, scope);
         }
         RequestScope previous = scope.bind();
@@ -92,7 +93,7 @@ public class RedisSessionValve extends ValveBase {
             used.add(rs);
         }
         try {
-            save(used, scope);
+            save(used, scope, true);
         } finally {
             for (RedisSession session : scope.takeAcquired()) {
                 ((RedisSessionManager) session.getManager()).release(session);
@@ -107,16 +108,20 @@ public class RedisSessionValve extends ValveBase {
     /** Saves what the request's sessions changed so far; see {@link SaveBeforeForward}. */
     static void saveNow(RequestScope scope) {
         try {
-            save(scope.sessions(), scope);
+            save(scope.sessions(), scope, false);
         } catch (RuntimeException e) {
             log.error("redis-sessions: saving the sessions before a forward failed: " + e.getMessage(), e);
         }
     }
 
-    private static void save(List<RedisSession> sessions, RequestScope scope) {
+    /**
+     * Saves what the sessions changed; {@code last}: the request is done with them, and the locks
+     * it holds (lockingMode) are released, with the save or right after it.
+     */
+    private static void save(List<RedisSession> sessions, RequestScope scope, boolean last) {
         for (RedisSession session : sessions) {
             try {
-                ((RedisSessionManager) session.getManager()).saveAtRequestEnd(session);
+                ((RedisSessionManager) session.getManager()).saveAtRequestEnd(session, last);
             } catch (SessionStoreUnavailableException e) {
                 scope.failed(e);
             }

@@ -39,6 +39,10 @@ final class RequestScope {
     private boolean closing;
     private RuntimeException failure;
     private boolean asyncListenerAdded;
+    /** This request holds the lock of the sessions it uses (lockingMode), decided when it enters the valve. */
+    private boolean locking;
+    /** Per manager: the sessions this request locked, by stored (cluster) id. */
+    private final Map<RedisSessionManager, Map<String, RedisSession>> locked = new IdentityHashMap<>();
 
     static RequestScope current() {
         return CURRENT.get();
@@ -138,6 +142,25 @@ final class RequestScope {
 
     synchronized RuntimeException failure() {
         return failure;
+    }
+
+    /** Says whether this request locks the sessions it uses (lockingMode); decided once, by the valve. */
+    synchronized void locking(boolean locking) {
+        this.locking = locking;
+    }
+
+    synchronized boolean isLocking() {
+        return locking;
+    }
+
+    /** The session this request locked under stored id {@code clusterId}, or null. */
+    synchronized RedisSession locked(RedisSessionManager manager, String clusterId) {
+        Map<String, RedisSession> m = locked.get(manager);
+        return m == null ? null : m.get(clusterId);
+    }
+
+    synchronized void rememberLocked(RedisSessionManager manager, String clusterId, RedisSession session) {
+        locked.computeIfAbsent(manager, k -> new HashMap<>()).put(clusterId, session);
     }
 
     /** True the first time only: the async listener is added once per request. */

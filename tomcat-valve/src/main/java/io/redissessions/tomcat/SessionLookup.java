@@ -28,6 +28,9 @@ final class SessionLookup {
      * @throws SessionStoreUnavailableException the request gets 503
      */
     RedisSession find(SessionService service, String id, RequestScope scope) {
+        if (scope.isLocking()) {
+            return findLocked(service, id, scope);
+        }
         RedisSession found;
         try {
             found = shared.acquire(RedisSessionManager.clusterId(id), () -> open(service, id));
@@ -38,6 +41,38 @@ final class SessionLookup {
             scope.rememberAbsent(manager, id);
         } else {
             scope.acquired(found);
+            scope.remember(manager, id, found);
+        }
+        return found;
+    }
+
+    /**
+     * The session for a request that locks it (lockingMode): an object of its own, read under the
+     * session's lock after the requests of the session before it (on this node and elsewhere) are
+     * done; the valve saves it and releases the lock when the request ends. A second id of the same
+     * session (another node suffix) finds the same object.
+     *
+     * @throws SessionStoreUnavailableException the request gets 503 (the lock stayed held for
+     *         lockWaitMillis, or Redis failed)
+     */
+    private RedisSession findLocked(SessionService service, String id, RequestScope scope) {
+        String clusterId = RedisSessionManager.clusterId(id);
+        RedisSession found = scope.locked(manager, clusterId);
+        if (found == null) {
+            try {
+                SessionState state = service.openLocked(clusterId);
+                if (state != null) {
+                    found = new RedisSession(manager, state, id, false);
+                    found.getSession();
+                    scope.rememberLocked(manager, clusterId, found);
+                }
+            } catch (SessionStoreException e) {
+                found = failed(service, e, id, scope);
+            }
+        }
+        if (found == null) {
+            scope.rememberAbsent(manager, id);
+        } else {
             scope.remember(manager, id, found);
         }
         return found;

@@ -39,6 +39,9 @@ public final class LoadBenchmark {
         defaults.put("threads", "2");
         defaults.put("sessions", "200");
         defaults.put("heap", "512m");
+        defaults.put("session", "1k");
+        defaults.put("variants", "-");
+        defaults.put("balance", "sticky");
         defaults.put("out", "target/bench/load.md");
         defaults.put("jfr", "");
         defaults.put("command", "benchmarks/run.sh load");
@@ -49,7 +52,10 @@ public final class LoadBenchmark {
         Files.createDirectories(d.work());
         Wrk wrk = new Wrk(d.work(), args.integer("threads"), args.integer("connections"));
         Path jfrDir = args.get("jfr").isEmpty() ? null : Path.of(args.get("jfr"));
-        List<String> jvm = List.of("-Xms" + args.get("heap"), "-Xmx" + args.get("heap"));
+        if (!List.of("1k", "50k").contains(args.get("session"))) {
+            throw new IllegalArgumentException("--session expects 1k or 50k, not " + args.get("session"));
+        }
+        List<String> jvm = List.of("-Xms" + args.get("heap"), "-Xmx" + args.get("heap"), "-Dbench.session=" + args.get("session"));
         LoadReport report = new LoadReport(Machine.describe(), Machine.now(), args);
 
         try (RedisServer redis = RedisServer.builder().start()) {
@@ -58,12 +64,23 @@ public final class LoadBenchmark {
                     if (sessions.equals("redisson") && !container.equals("tomcat")) {
                         continue;
                     }
-                    log(container + " / " + sessions);
-                    try {
-                        runOne(container, sessions, d, redis, wrk, jvm, args, jfrDir, report);
-                    } catch (RuntimeException e) {
-                        log("FAILED " + container + "/" + sessions + ": " + e.getMessage());
-                        report.failed(container, sessions, e);
+                    for (Map<String, String> variant : sessions.equals("redis") ? variants(args.get("variants")) : List.of(Map.<String, String>of())) {
+                        String label = sessions + (variant.isEmpty() ? "" : " " + text(variant));
+                        for (String balance : args.list("balance")) {
+                            if (!List.of("sticky", "round-robin").contains(balance)) {
+                                throw new IllegalArgumentException("--balance expects sticky and/or round-robin, not " + balance);
+                            }
+                            if (balance.equals("round-robin") && !sessions.equals("redis")) {
+                                continue; // the in-memory manager shares no session between nodes; Redisson is measured sticky
+                            }
+                            log(container + " / " + label + " / " + balance);
+                            try {
+                                runOne(container, sessions, variant, label, balance, d, redis, wrk, jvm, args, jfrDir, report);
+                            } catch (RuntimeException e) {
+                                log("FAILED " + container + "/" + label + "/" + balance + ": " + e.getMessage());
+                                report.failed(container, label + " (" + balance + ")", e);
+                            }
+                        }
                     }
                 }
             }
@@ -75,61 +92,129 @@ public final class LoadBenchmark {
         System.out.println(report.markdown());
     }
 
-    private static void runOne(String container, String sessions, Distributions d, RedisServer redis, Wrk wrk,
-                               List<String> jvm, Args args, Path jfrDir, LoadReport report) throws IOException {
+    /** {@code -|lockingMode=all|nearCache=on,nearCacheMaxSessions=500}: '-' is the defaults. */
+    static List<Map<String, String>> variants(String text) {
+        List<Map<String, String>> all = new ArrayList<>();
+        for (String variant : text.split("\\|")) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (String pair : variant.trim().split(",")) {
+                if (pair.isBlank() || pair.trim().equals("-")) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--variants: expected name=value, not '" + pair + "'");
+                }
+                settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+            all.add(settings);
+        }
+        return all;
+    }
+
+    private static String text(Map<String, String> settings) {
+        StringBuilder b = new StringBuilder();
+        settings.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        return b.toString();
+    }
+
+    /**
+     * One configuration: sticky is one node; round-robin is two nodes of the configuration, each
+     * under half of the connections over the same sessions, so every session's requests alternate
+     * between the nodes as behind a round-robin balancer.
+     */
+    private static void runOne(String container, String sessions, Map<String, String> settings, String label,
+                               String balance, Distributions d, RedisServer redis, Wrk wrk, List<String> jvm, Args args,
+                               Path jfrDir, LoadReport report) throws IOException {
         if (!sessions.equals("redis-wait")) {
-            measure(container, sessions, d, redis, wrk, jvm, args, jfrDir, report);
+            measure(container, sessions, settings, label, balance, d, redis, wrk, jvm, args, jfrDir, report);
             return;
         }
         // saves wait for a replica: one on loopback, attached for this setup only
         try (RedisServer replica = RedisServer.builder().set("replicaof", "127.0.0.1 " + redis.port()).start()) {
             Poll.until(Duration.ofSeconds(60), "the replica is linked", () ->
                     replica.command("INFO", "replication").contains("master_link_status:up"));
-            measure(container, sessions, d, redis, wrk, jvm, args, jfrDir, report);
+            measure(container, sessions, settings, label, balance, d, redis, wrk, jvm, args, jfrDir, report);
         }
     }
 
-    private static void measure(String container, String sessions, Distributions d, RedisServer redis, Wrk wrk,
-                                List<String> jvm, Args args, Path jfrDir, LoadReport report) throws IOException {
+    private static void measure(String container, String sessions, Map<String, String> settings, String label,
+                                String balance, Distributions d, RedisServer redis, Wrk wrk, List<String> jvm, Args args,
+                                Path jfrDir, LoadReport report) throws IOException {
         redis.command("FLUSHALL");
         long memoryBefore = RedisInfo.read(redis).number("used_memory");
-        try (Node node = Setups.install(container, sessions, d, redis.uri(), redis.port(), jvm).start(Duration.ofSeconds(120))) {
+        int nodeCount = balance.equals("round-robin") ? 2 : 1;
+        Wrk each = nodeCount == 1 ? wrk : wrk.with(Math.max(1, wrk.threads() / 2), Math.max(1, wrk.connections() / 2));
+        String slug = container + "-" + sessions + "-" + Integer.toHexString(label.hashCode()) + "-" + balance;
+        List<Node> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < nodeCount; i++) {
+                nodes.add(Setups.install(container, sessions, settings, slug + "-" + i, d, redis.uri(), redis.port(), jvm)
+                        .start(Duration.ofSeconds(120)));
+            }
             int n = args.integer("sessions");
-            List<String> cookies = SessionCookies.create(node.baseUrl() + "/rw", n);
+            List<String> cookies = SessionCookies.create(nodes.get(0).baseUrl() + "/rw", n);
             long memoryAfter = RedisInfo.read(redis).number("used_memory");
-            Path cookieFile = Wrk.writeCookies(d.work().resolve("cookies-" + node.name() + ".txt"), cookies);
+            Path cookieFile = Wrk.writeCookies(d.work().resolve("cookies-" + slug + ".txt"), cookies);
             // JIT warm-up on every page before any is measured, so the first page measured is not the coldest
             for (String page : args.list("pages")) {
-                wrk.run(node.baseUrl() + "/" + page, cookieFile, args.integer("warmup"));
+                runOn(nodes, each, page, cookieFile, args.integer("warmup"));
             }
             for (String page : args.list("pages")) {
-                String url = node.baseUrl() + "/" + page;
-                Path jfr = jfrDir == null ? null : jfrDir.resolve(node.name() + "-" + page + ".jfr");
+                Path jfr = jfrDir == null ? null : jfrDir.resolve(container + "-" + sessions + "-" + page + ".jfr");
                 if (jfr != null) {
                     Files.createDirectories(jfrDir);
-                    jcmd(node.pid(), "JFR.start", "name=bench", "settings=" + denseProfile(d.work()), "filename=" + jfr.toAbsolutePath());
+                    jcmd(nodes.get(0).pid(), "JFR.start", "name=bench", "settings=" + denseProfile(d.work()), "filename=" + jfr.toAbsolutePath());
                 }
                 RedisInfo before = RedisInfo.read(redis);
-                Processes.Cpu cpuBefore = Processes.cpu(node.pid());
-                Wrk.Result result = wrk.run(url, cookieFile, args.integer("seconds"));
-                Processes.Cpu cpuAfter = Processes.cpu(node.pid());
+                Processes.Cpu cpuBefore = cpu(nodes);
+                Wrk.Result result = runOn(nodes, each, page, cookieFile, args.integer("seconds"));
+                Processes.Cpu cpuAfter = cpu(nodes);
                 RedisInfo after = RedisInfo.read(redis);
                 if (jfr != null) {
-                    jcmd(node.pid(), "JFR.stop", "name=bench");
+                    jcmd(nodes.get(0).pid(), "JFR.stop", "name=bench");
                     log("JFR recording: " + jfr);
                 }
-                Measurement m = new Measurement(container, sessions, page, result, after.minus(before), cpuAfter.minus(cpuBefore));
-                log(String.format("  /%s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, %.2f commands and %.2f round trips per request, %.0f us CPU per request",
+                Measurement m = new Measurement(container, label, balance, page, result, after.minus(before), cpuAfter.minus(cpuBefore));
+                log(String.format("  /%s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, %.2f commands and %.2f round trips per request, %.0f bytes from Redis per request, %.0f us CPU per request",
                         page, result.perSecond(), result.p50Micros() / 1000, result.p99Micros() / 1000, result.non2xx(),
-                        m.commandsPerRequest(), m.roundTripsPerRequest(), m.perRequest(m.containerCpu().totalNanos()) / 1000));
+                        m.commandsPerRequest(), m.roundTripsPerRequest(), m.perRequest(m.redis().outputBytes()),
+                        m.perRequest(m.containerCpu().totalNanos()) / 1000));
                 report.add(m);
             }
             String pattern = Setups.sessionKeyPattern(sessions);
-            if (pattern != null) {
-                report.memory(container, sessions, SessionMemory.measure(redis, pattern),
+            if (pattern != null && balance.equals("sticky")) {
+                report.memory(container, label, SessionMemory.measure(redis, pattern),
                         (memoryAfter - memoryBefore) / (double) n);
             }
+        } finally {
+            for (Node node : nodes) {
+                node.close();
+            }
         }
+    }
+
+    /** Runs wrk against every node at the same time (each with {@code wrk}'s connections) and adds up the results. */
+    private static Wrk.Result runOn(List<Node> nodes, Wrk wrk, String page, Path cookieFile, int seconds) {
+        List<java.util.concurrent.CompletableFuture<Wrk.Result>> runs = new ArrayList<>();
+        for (Node node : nodes) {
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> wrk.run(node.baseUrl() + "/" + page, cookieFile, seconds)));
+        }
+        Wrk.Result total = null;
+        for (java.util.concurrent.CompletableFuture<Wrk.Result> run : runs) {
+            Wrk.Result r = run.join();
+            total = total == null ? r : total.and(r);
+        }
+        return total;
+    }
+
+    private static Processes.Cpu cpu(List<Node> nodes) {
+        Processes.Cpu total = new Processes.Cpu(0, 0);
+        for (Node node : nodes) {
+            total = total.plus(Processes.cpu(node.pid()));
+        }
+        return total;
     }
 
     /**

@@ -40,7 +40,7 @@ public final class LoadReport {
 
     private Optional<Measurement> find(String container, String sessions, String page) {
         return rows.stream().filter(m -> m.container().equals(container) && m.sessions().equals(sessions)
-                && m.page().equals(page)).findFirst();
+                && m.page().equals(page) && m.balance().equals("sticky")).findFirst();
     }
 
     String markdown() {
@@ -49,34 +49,41 @@ public final class LoadReport {
         b.append("Command: `").append(args.get("command")).append("`: ").append(args.get("seconds"))
                 .append(" s measured per page after ").append(args.get("warmup")).append(" s of warm-up on each page, wrk -t")
                 .append(args.get("threads")).append(" -c").append(args.get("connections")).append(" over ")
-                .append(args.get("sessions")).append(" sessions, container heap ").append(args.get("heap")).append(".\n\n");
-        b.append("| container | sessions | page | requests/s | × in memory | p50 ms | p99 ms | non-2xx, errors | Redis commands/request | round trips/request | bytes to Redis/request | container CPU µs/request (user + system) | Redis CPU µs/request |\n");
-        b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append(args.get("sessions")).append(" sessions, container heap ").append(args.get("heap"))
+                .append(", session ").append(args.get("session").equals("50k")
+                        ? "of 50 KB (20 attributes of 2,560 characters, a marker and a counter)"
+                        : "of 1 KB (a 1 KB string, a marker and a counter)")
+                .append("; round-robin: two nodes, each under half of the connections, over the same sessions.\n\n");
+        b.append("| container | sessions | balance | page | requests/s | × in memory | p50 ms | p99 ms | non-2xx, errors | Redis commands/request | round trips/request | bytes to Redis/request | bytes from Redis/request | container CPU µs/request (user + system) | Redis CPU µs/request |\n");
+        b.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Measurement m : rows) {
             Wrk.Result w = m.wrk();
             String ratio = find(m.container(), "memory", m.page())
                     .map(mem -> String.format("%.2f", w.perSecond() / mem.wrk().perSecond())).orElse("–");
             boolean usesRedis = !m.sessions().equals("memory");
-            b.append(String.format("| %s | %s | /%s | %,.0f | %s | %.2f | %.2f | %d, %d | %s | %s | %s | %.0f (%.0f + %.0f) | %s |\n",
-                    m.container(), m.sessions(), m.page(), w.perSecond(), ratio, w.p50Micros() / 1000, w.p99Micros() / 1000,
-                    w.non2xx(), w.socketErrors() + w.timeouts(),
+            b.append(String.format("| %s | %s | %s | /%s | %,.0f | %s | %.2f | %.2f | %d, %d | %s | %s | %s | %s | %.0f (%.0f + %.0f) | %s |\n",
+                    m.container(), m.sessions(), m.balance(), m.page(), w.perSecond(), ratio, w.p50Micros() / 1000,
+                    w.p99Micros() / 1000, w.non2xx(), w.socketErrors() + w.timeouts(),
                     usesRedis ? String.format("%.2f", m.commandsPerRequest()) : "–",
                     usesRedis ? String.format("%.2f", m.roundTripsPerRequest()) : "–",
-                    usesRedis ? String.format("%.0f", m.perRequest(m.redis().inputBytes())) : "–",
+                    usesRedis ? String.format("%,.0f", m.perRequest(m.redis().inputBytes())) : "–",
+                    usesRedis ? String.format("%,.0f", m.perRequest(m.redis().outputBytes())) : "–",
                     m.perRequest(m.containerCpu().totalNanos()) / 1000, m.perRequest(m.containerCpu().userNanos()) / 1000,
                     m.perRequest(m.containerCpu().systemNanos()) / 1000,
                     usesRedis ? String.format("%.0f", m.perRequest(m.redis().cpuNanos()) / 1000) : "–"));
         }
         b.append("\nRedis commands per request (INFO commandstats; commands run inside a script count too):\n\n");
-        b.append("| container | sessions | page | commands | connections opened during the run |\n|---|---|---|---|---:|\n");
+        b.append("| container | sessions | balance | page | commands | connections opened during the run |\n|---|---|---|---|---|---:|\n");
         for (Measurement m : rows) {
             if (!m.sessions().equals("memory")) {
-                b.append("| ").append(m.container()).append(" | ").append(m.sessions()).append(" | /").append(m.page())
+                b.append("| ").append(m.container()).append(" | ").append(m.sessions()).append(" | ").append(m.balance())
+                        .append(" | /").append(m.page())
                         .append(" | ").append(m.commandMix()).append(" | ").append(m.redis().connections()).append(" |\n");
             }
         }
         if (!memory.isEmpty()) {
-            b.append("\nBytes per session in Redis (a session with a counter, a 36-character marker and a 1 KB string):\n\n");
+            b.append("\nBytes per session in Redis (a session with a counter, a 36-character marker and ")
+                    .append(args.get("session").equals("50k") ? "20 strings of 2,560 characters" : "a 1 KB string").append("):\n\n");
             b.append("| container | sessions | MEMORY USAGE of one session key (mean) | used_memory growth per session created | session keys after the run |\n");
             b.append("|---|---|---:|---:|---:|\n");
             memory.values().forEach(line -> b.append(line).append('\n'));

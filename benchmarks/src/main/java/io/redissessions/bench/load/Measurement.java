@@ -6,9 +6,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** What one measured run of one page on one configuration gave. */
-public record Measurement(String container, String sessions, String page, Wrk.Result wrk, RedisInfo.Delta redis,
-                          Processes.Cpu containerCpu) {
+/**
+ * What one measured run of one page on one configuration gave. {@code sessions} names the store
+ * and its settings ({@code redis nearCache=on}); {@code balance} is {@code sticky} (one node) or
+ * {@code round-robin} (two nodes taking turns at every session).
+ */
+public record Measurement(String container, String sessions, String balance, String page, Wrk.Result wrk,
+                          RedisInfo.Delta redis, Processes.Cpu containerCpu) {
 
     public double perRequest(double total) {
         return wrk.requests() == 0 ? 0 : total / wrk.requests();

@@ -22,11 +22,29 @@ public final class Setups {
      */
     public static Node install(String container, String sessions, Distributions d, String redisUri, int redisPort,
                                List<String> jvmOptions) {
-        String name = container + "-" + sessions;
+        return install(container, sessions, Map.of(), container + "-" + sessions, d, redisUri, redisPort, jvmOptions);
+    }
+
+    /**
+     * Installs (not starts) {@code container} with {@code sessions} under the node name {@code name};
+     * {@code settings} are redis-sessions settings beyond uri and namespace (Tomcat: Manager
+     * attributes; Jetty: {@code jetty.session.redis.*} properties).
+     */
+    public static Node install(String container, String sessions, Map<String, String> settings, String name,
+                               Distributions d, String redisUri, int redisPort, List<String> jvmOptions) {
+        StringBuilder attributes = new StringBuilder();
+        Map<String, String> ini = new java.util.LinkedHashMap<>();
+        ini.put("jetty.session.redis.uri", redisUri);
+        ini.put("jetty.session.redis.namespace", NAMESPACE);
+        settings.forEach((k, v) -> {
+            attributes.append(attributes.length() == 0 ? "" : " ").append(k).append("=\"").append(v).append('"');
+            ini.put("jetty.session.redis." + k, v);
+        });
         return switch (container + "/" + sessions) {
             case "tomcat/memory" -> TomcatNode.install(name, d.tomcatHome(), d.work(), List.of(), List.of(), null, jvmOptions);
             case "tomcat/redis" -> TomcatNode.install(name, d.tomcatHome(), d.work(),
-                    TomcatNode.redisSessionsLines(redisUri, NAMESPACE, ""), List.of(d.tomcatAllJar()), null, jvmOptions);
+                    TomcatNode.redisSessionsLines(redisUri, NAMESPACE, attributes.toString()), List.of(d.tomcatAllJar()),
+                    null, jvmOptions);
             case "tomcat/redisson" -> {
                 if (d.redissonLib() == null) {
                     throw new IllegalStateException("Redisson's jars are missing (bench.redisson.lib): benchmarks/run.sh fetches them");
@@ -47,8 +65,7 @@ public final class Setups {
             case "jetty/memory" -> JettyNode.install(name, d.jettyHome(), d.work(), null, "http,ee10-deploy", Map.of(), jvmOptions);
             case "jetty/redis" -> JettyNode.install(name, d.jettyHome(), d.work(), d.jettyOverlay(),
                     "http,ee10-deploy,session-store-redis",
-                    Map.of("session-store-redis.ini", Map.of("jetty.session.redis.uri", redisUri,
-                            "jetty.session.redis.namespace", NAMESPACE)), jvmOptions);
+                    Map.of("session-store-redis.ini", ini), jvmOptions);
             default -> throw new IllegalArgumentException("no configuration " + container + "/" + sessions
                     + " (containers: tomcat, jetty; sessions: memory, redis, redis-wait, redisson (Tomcat only))");
         };

@@ -47,6 +47,28 @@ public final class Wrk {
         public double perSecond() {
             return requests / seconds;
         }
+
+        /**
+         * Two runs at the same time (two nodes): requests and errors added up, over the longer
+         * duration; p50 the mean of both weighted by requests, p99 and max the larger.
+         */
+        public Result and(Result other) {
+            long n = requests + other.requests;
+            double p50 = n == 0 ? 0 : (p50Micros * requests + other.p50Micros * other.requests) / n;
+            return new Result(n, Math.max(seconds, other.seconds), non2xx + other.non2xx, socketErrors + other.socketErrors,
+                    timeouts + other.timeouts, p50, Math.max(p99Micros, other.p99Micros), Math.max(maxMicros, other.maxMicros));
+        }
+    }
+
+    /** This wrk with {@code connections} and {@code threads} instead. */
+    public Wrk with(int threads, int connections) {
+        return new Wrk(threads, connections, script);
+    }
+
+    private Wrk(int threads, int connections, Path script) {
+        this.script = script;
+        this.threads = threads;
+        this.connections = connections;
     }
 
     /** Runs {@code wrk} against {@code url} for {@code seconds}, with the cookies in {@code cookieFile}. */

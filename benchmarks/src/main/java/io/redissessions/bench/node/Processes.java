@@ -41,6 +41,10 @@ public final class Processes {
         public Cpu minus(Cpu earlier) {
             return new Cpu(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos);
         }
+
+        public Cpu plus(Cpu other) {
+            return new Cpu(userNanos + other.userNanos, systemNanos + other.systemNanos);
+        }
     }
 
     public static Cpu cpu(long pid) {

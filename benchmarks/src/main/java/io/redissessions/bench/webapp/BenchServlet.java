@@ -12,7 +12,8 @@ import java.util.UUID;
  * The webapp of the benchmarks and the reliability suite, the same on Tomcat and Jetty:
  * <ul>
  *   <li>{@code /rw}: increments the session's counter (creating the session with a 1 KB
- *       attribute and a creation marker when the request has none);</li>
+ *       attribute and a creation marker when the request has none; with
+ *       {@code -Dbench.session=50k}, 20 attributes of 2,560 characters instead: 50 KB);</li>
  *   <li>{@code /ro}: reads the counter of an existing session, never creates one;</li>
  *   <li>{@code /ping}: does not touch the session.</li>
  * </ul>
@@ -30,6 +31,10 @@ public final class BenchServlet extends HttpServlet {
     static final String BORN = "born";
     static final String PAYLOAD = "payload";
     static final String PAYLOAD_TEXT = payload(1024);
+    /** 50k: twenty attributes of 2,560 characters, else one of 1 KB. */
+    static final boolean LARGE = "50k".equals(System.getProperty("bench.session", "1k"));
+    static final int LARGE_ATTRIBUTES = 20;
+    static final String LARGE_TEXT = payload(2560);
 
     private final String node = System.getProperty("bench.node", "node");
 
@@ -44,7 +49,13 @@ public final class BenchServlet extends HttpServlet {
                 boolean isNew = session.isNew();
                 if (isNew || session.getAttribute(BORN) == null) {
                     session.setAttribute(BORN, UUID.randomUUID().toString());
-                    session.setAttribute(PAYLOAD, PAYLOAD_TEXT);
+                    if (LARGE) {
+                        for (int i = 0; i < LARGE_ATTRIBUTES; i++) {
+                            session.setAttribute(PAYLOAD + i, LARGE_TEXT);
+                        }
+                    } else {
+                        session.setAttribute(PAYLOAD, PAYLOAD_TEXT);
+                    }
                 }
                 Integer counter = (Integer) session.getAttribute(COUNTER);
                 int next = counter == null ? 1 : counter + 1;

@@ -3,7 +3,13 @@ package io.redissessions.core.connection;
 import io.redissessions.core.ConfigurationException;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.Pool;
 
 import java.util.function.Supplier;
 
@@ -115,6 +121,36 @@ public class RedisConnector implements AutoCloseable {
                 BACKGROUND.remove();
             }
         }
+    }
+
+    /**
+     * A connection of the client's pool for a long use (a pub/sub subscription): on standalone and
+     * unix sockets the server's pool, on Sentinel the current master's, on Cluster any node's
+     * (classic pub/sub messages reach every node of a cluster). It counts against
+     * {@code poolMaxTotal} until it is closed, which gives it back (or drops it when broken).
+     *
+     * @throws SessionStoreException when there is no client or no connection now
+     */
+    public Connection dedicatedConnection() {
+        UnifiedJedis c = client();
+        try {
+            if (c instanceof RedisClient r) {
+                return r.getPool().getResource();
+            }
+            if (c instanceof RedisSentinelClient s) {
+                for (Pool<Connection> pool : s.getPrimaryNodesConnectionMap().values()) {
+                    return pool.getResource();
+                }
+            } else if (c instanceof RedisClusterClient cluster) {
+                for (Pool<Connection> pool : cluster.getClusterNodes().values()) {
+                    return pool.getResource();
+                }
+            }
+        } catch (JedisException e) {
+            throw new SessionStoreException("redis-sessions: no connection to " + uri.masked() + " for a subscription: "
+                    + e.getMessage(), e);
+        }
+        throw new SessionStoreException("redis-sessions: no connection to " + uri.masked() + " for a subscription");
     }
 
     /** Builds a new client; called by one thread at a time, never while a caller holds a lock. */

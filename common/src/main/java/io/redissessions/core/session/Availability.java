@@ -74,8 +74,8 @@ public final class Availability {
                             + "poolMaxWaitMillis if this is the normal load (logged at most once a minute)");
                 }
             }
-            case DATA, REJECTED -> {
-                // about one session's data or one operation: Redis itself is fine
+            case DATA, REJECTED, LOCKED -> {
+                // about one session's data, one operation or one session's lock: Redis itself is fine
             }
         }
     }

@@ -1,6 +1,11 @@
 package io.redissessions.core.session;
 
 import io.redissessions.core.FailureMode;
+import io.redissessions.core.LockingMode;
+import io.redissessions.core.Settings;
+import io.redissessions.core.lock.SessionLocks;
+import io.redissessions.core.store.SessionLock;
+import io.redissessions.core.store.StoredSession;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
@@ -50,6 +55,8 @@ public final class SessionService implements AutoCloseable {
 
     /** Saves not acknowledged by enough replicas are logged at most this often. */
     private static final long REPLICATION_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** The locking policy (lockingMode), or null when no request locks. */
+    private final SessionLocks locks;
 
     /**
      * @param config    validated settings
@@ -73,6 +80,9 @@ public final class SessionService implements AutoCloseable {
         this.availability = new Availability(log, scope, failureMode, store::ping);
         this.expiry = new ExpiryClaims(this);
         this.settings = config.describe().toString();
+        LockingMode mode = config.lockingModeValue();
+        this.locks = mode.isOn() ? new SessionLocks(store, connector, mode, config.get(Settings.LOCK_WAIT_MILLIS),
+                config.get(Settings.LOCK_LEASE_MILLIS), log, scope) : null;
     }
 
     /**
@@ -96,6 +106,9 @@ public final class SessionService implements AutoCloseable {
         // not the caller's (a webapp's) class loader: the thread must not pin it
         check.setContextClassLoader(SessionService.class.getClassLoader());
         check.start();
+        if (locks != null) {
+            locks.listen(); // wake-ups for the first request that waits for a lock
+        }
     }
 
     public RedisSessionStore store() { return store; }
@@ -106,6 +119,18 @@ public final class SessionService implements AutoCloseable {
     public FailureMode failureMode() { return failureMode; }
     public String namespace() { return namespace; }
     public String nodeId() { return store.nodeId(); }
+    /** Which requests lock their session (lockingMode). */
+    public LockingMode lockingMode() { return locks == null ? LockingMode.OFF : locks.mode(); }
+    /** The locking policy, or null when lockingMode is none. */
+    public SessionLocks locks() { return locks; }
+
+    /**
+     * Whether a request for {@code path} (decoded, with the context path, without query or path
+     * parameters) holds its session's lock from load to its last save.
+     */
+    public boolean locksRequestFor(String path) {
+        return locks != null && locks.mode().appliesTo(path);
+    }
 
     // ------------------------------------------------------------------ the request path
 
@@ -159,6 +184,58 @@ public final class SessionService implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a session for a request that locks it (lockingMode): waits for its turn on this node,
+     * then takes the session's lock and reads it in one round trip, waiting (without polling) while
+     * another request holds the lock. The state returned holds the lock ({@link SessionState#lock()})
+     * until the request ends it with {@link #saveAndUnlock} or {@link #unlock}.
+     *
+     * @return the session, or null when there is none or it has expired (no lock is held then)
+     * @throws SessionStoreException as {@link #open}; {@link SessionStoreException.Kind#LOCKED} when
+     *         the lock stayed held for {@code lockWaitMillis}: the request gets the failure answer
+     */
+    public SessionState openLocked(String id) {
+        SessionState state = openLockedIncludingExpired(id);
+        if (state != null && state.lock() == null) {
+            return null; // expired by Redis's clock: not locked, left to its claimer
+        }
+        return state;
+    }
+
+    /**
+     * Like {@link #openLocked}, for a container whose own cache decides what an expired session
+     * means (Jetty): an expired session is returned, without a lock.
+     *
+     * @throws SessionStoreException as {@link #openIncludingExpired}, and {@code LOCKED}
+     */
+    public SessionState openLockedIncludingExpired(String id) {
+        if (locks == null) {
+            throw new IllegalStateException("redis-sessions: lockingMode is none for " + scope);
+        }
+        SessionLocks.LockedRead read;
+        try {
+            read = locks.lockAndLoad(id);
+            availability.succeeded();
+        } catch (SessionStoreException e) {
+            if (e.kind() == SessionStoreException.Kind.DATA) {
+                availability.succeeded();
+                unreadable(id, "the session", e);
+            } else if (e.kind() != SessionStoreException.Kind.LOCKED) {
+                availability.failed(e, "lock and load session " + SessionIds.fingerprint(id));
+            }
+            throw e;
+        }
+        StoredSession stored = read.attempt().session();
+        if (stored == null) {
+            return null;
+        }
+        SessionState state = store.stateOf(stored);
+        if (read.lock().isHeld()) {
+            store.lockState(state, read.lock());
+        }
+        return state;
+    }
+
     /** A new session that is not stored until its first save. No Redis call. */
     public SessionState create(String id, int maxInactiveSeconds) {
         return store.newSession(id, maxInactiveSeconds);
@@ -197,9 +274,54 @@ public final class SessionService implements AutoCloseable {
      *         Redis did not apply it) or this node is overloaded
      */
     public SaveResult save(SessionState state) {
+        return save(state, false);
+    }
+
+    /**
+     * Ends a request's use of a session it locked: saves what changed and releases the lock in the
+     * same round trip; when there is nothing to write, the lock is released by a node thread right
+     * after, without the request waiting. A state without a lock is just saved.
+     *
+     * @return as {@link #save}
+     * @throws SessionStoreException as {@link #save} (the lock then expires after its lease)
+     */
+    public SaveResult saveAndUnlock(SessionState state) {
+        SessionLock lock = state.lock();
+        if (lock == null || locks == null) {
+            return save(state);
+        }
         try {
-            SaveResult result = state.save();
+            return save(state, lock.isHeld());
+        } finally {
+            if (lock.isHeld()) {
+                locks.releaseLater(lock); // nothing written (or a create, or refused): release it apart
+            } else {
+                locks.released(lock);
+            }
+        }
+    }
+
+    /**
+     * Ends a request's use of a session it locked without saving it (invalidated, or the request
+     * failed): the lock is released by a node thread right after. Nothing happens for a state
+     * without a lock, or the second time.
+     */
+    public void unlock(SessionState state) {
+        SessionLock lock = state == null ? null : state.lock();
+        if (lock != null && locks != null) {
+            locks.releaseLater(lock);
+        }
+    }
+
+    private SaveResult save(SessionState state, boolean release) {
+        try {
+            SaveResult result = release ? state.saveAndRelease() : state.save();
             availability.succeeded();
+            if (result == SaveResult.LOCK_LOST) {
+                log.warn("redis-sessions: session " + SessionIds.fingerprint(state.id()) + " was not saved: its lock ran "
+                        + "out (lockLeaseMillis) while the request held it, and another request changed the session or "
+                        + "holds the lock now; this request's changes are lost");
+            }
             if (result == SaveResult.ID_TAKEN) {
                 log.warn("redis-sessions: new session " + SessionIds.fingerprint(state.id())
                         + " was not saved: a session with this id already exists in Redis");
@@ -322,11 +444,15 @@ public final class SessionService implements AutoCloseable {
 
     /** The message of the failure answer, for the log and the exception the container throws. */
     public String failureMessage(SessionStoreException e, String what) {
+        if (e.kind() == SessionStoreException.Kind.LOCKED) {
+            return "redis-sessions: cannot " + what + ": " + e.getMessage()
+                    + "; answering 503 instead of running the request without the lock";
+        }
         String why = e instanceof SaveNotReplicatedException ? "too few replicas acknowledged it (saveReplicas)"
                 : switch (e.kind()) {
                     case OVERLOADED -> "this node has more concurrent requests than Redis connections";
                     case REJECTED, DATA -> "Redis refused it";
-                    case UNAVAILABLE -> "Redis is unreachable";
+                    case UNAVAILABLE, LOCKED -> "Redis is unreachable";
                 };
         return "redis-sessions: cannot " + what + ": " + why + " (" + e.getMessage()
                 + "); answering 503 instead of using a new, empty session";
@@ -347,6 +473,9 @@ public final class SessionService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (locks != null) {
+            locks.close();
+        }
         store.close();
     }
 }

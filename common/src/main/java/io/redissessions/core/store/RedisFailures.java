@@ -83,6 +83,7 @@ public final class RedisFailures {
             case DATA -> "the key does not hold a session";
             case REJECTED -> "Redis refused the operation";
             case UNAVAILABLE -> "Redis cannot be used now";
+            case LOCKED -> "the session's lock is held";
         };
         return new SessionStoreException(kind, "redis-sessions: " + what + " failed on " + where + ": " + reason
                 + ": " + failure.getMessage(), failure);

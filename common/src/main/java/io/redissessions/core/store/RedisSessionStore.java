@@ -3,6 +3,7 @@ package io.redissessions.core.store;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.Settings;
 import io.redissessions.core.StoreLog;
 import io.redissessions.core.codec.ExtraCodec;
 import io.redissessions.core.codec.SignatureScope;
@@ -63,7 +64,12 @@ public class RedisSessionStore implements AutoCloseable {
         /** Not written: a session with this id already exists (create only). */
         ID_TAKEN,
         /** Not written: Redis refused the data of this save (a script error); not an outage. */
-        REFUSED
+        REFUSED,
+        /**
+         * Not written: the request held the session's lock (lockingMode), but its lease ran out and
+         * another request holds the lock now or changed the session meanwhile.
+         */
+        LOCK_LOST
     }
 
     private static final LuaScript LOAD = LuaScript.load("load.lua");
@@ -89,6 +95,9 @@ public class RedisSessionStore implements AutoCloseable {
     private final StoreLog log;
     /** Redis's clock as the last load or save reply of any session showed it; null before the first. */
     private volatile RedisClockReading lastClockReading;
+    /** Sessions this node served recently (nearCache=on), else null. */
+    private final NearCache nearCache;
+    private final RedisLocks locks;
     /**
      * Read-only scripts (load, exists, claim candidates) run with EVALSHA_RO (Redis 7+), which
      * Redis serves during {@code CLIENT PAUSE WRITE} (a failover in progress) and on replicas;
@@ -127,6 +136,10 @@ public class RedisSessionStore implements AutoCloseable {
         this.saveReplicas = config.getSaveReplicas();
         this.saveReplicasTimeoutMillis = config.getSaveReplicasTimeoutMillis();
         this.claimer = new ExpiryClaimer(this, config.getExpiryClaimLeaseSeconds() * 1000L);
+        this.nearCache = config.nearCacheOn()
+                ? new NearCache(config.get(Settings.NEAR_CACHE_MAX_SESSIONS), config.get(Settings.NEAR_CACHE_MAX_BYTES))
+                : null;
+        this.locks = new RedisLocks(this);
     }
 
     public SessionKeys keys() { return keys; }
@@ -165,6 +178,12 @@ public class RedisSessionStore implements AutoCloseable {
     public RedisConnector connector() { return connector; }
     public double touchIntervalFraction() { return touchIntervalFraction; }
     public long graceMillis() { return graceMillis; }
+    /** The lock operations (lockingMode). */
+    public RedisLocks locks() { return locks; }
+    /** Whether this store keeps the sessions it served (nearCache=on). */
+    public boolean hasNearCache() { return nearCache != null; }
+    /** How many sessions the near cache holds now (0 when it is off). */
+    public long nearCacheSize() { return nearCache == null ? 0 : nearCache.size(); }
 
     /** A new, empty session state for a session that is not stored yet. */
     public SessionState newSession(String id, int maxInactiveSeconds) {
@@ -174,6 +193,16 @@ public class RedisSessionStore implements AutoCloseable {
     /** A new session state with the creation and access times the container chose (Jetty passes its own). */
     public SessionState newSession(String id, long createdMillis, long accessedMillis, int maxInactiveSeconds) {
         return SessionState.create(this, id, createdMillis, accessedMillis, maxInactiveSeconds);
+    }
+
+    /** A session read from Redis as tracked state (e.g. by {@link RedisLocks#lockAndLoad}). */
+    public SessionState stateOf(StoredSession stored) {
+        return SessionState.load(this, stored);
+    }
+
+    /** Says that {@code state} was read under {@code lock}, taken by its request: its saves are fenced by it. */
+    public void lockState(SessionState state, SessionLock lock) {
+        state.lockedBy(lock);
     }
 
     /** Loads a session as tracked state, or null if absent or expired by Redis's clock. One round trip. */
@@ -213,20 +242,82 @@ public class RedisSessionStore implements AutoCloseable {
      */
     public StoredSession load(String id) {
         long readAt = clock.millis();
-        Object r = readScript("load session " + SessionIds.fingerprint(id), LOAD, List.of(bytes(keys.sessionKey(id))), List.of());
+        StoredSession cached = cached(id);
+        Object r = readScript("load session " + SessionIds.fingerprint(id), LOAD, List.of(bytes(keys.sessionKey(id))),
+                cached == null ? List.of() : versionArgs(cached));
         long receivedNanos = System.nanoTime();
         List<?> reply = r instanceof List<?> l ? l : List.of();
-        if (reply.size() == 2 && reply.get(0) instanceof Long redisTime) {
-            lastClockReading = new RedisClockReading(redisTime, receivedNanos);
+        long redisTime = !reply.isEmpty() && reply.get(0) instanceof Long t ? t : clock.millis();
+        if (!reply.isEmpty() && reply.get(0) instanceof Long t) {
+            lastClockReading = new RedisClockReading(t, receivedNanos);
         }
-        List<?> hash = reply.size() == 2 && reply.get(1) instanceof List<?> h ? h : List.of();
+        if (cached != null && reply.size() == 2 && reply.get(1) instanceof Long) {
+            return unchanged(cached, redisTime, readAt, receivedNanos);
+        }
+        return loaded(id, reply.size() == 2 && reply.get(1) instanceof List<?> h ? h : List.of(), redisTime, readAt,
+                receivedNanos);
+    }
+
+    /** The copy the near cache keeps of session {@code id}, or null. */
+    StoredSession cached(String id) {
+        return nearCache == null ? null : nearCache.get(id);
+    }
+
+    /** The #v and #created of a cached copy, as the load and lock scripts compare them. */
+    static List<byte[]> versionArgs(StoredSession cached) {
+        return List.of(bytes(Long.toString(cached.version())), bytes(Long.toString(cached.createdMillis())));
+    }
+
+    /**
+     * A cached copy that Redis said is still the stored version: counted, with the new read's clocks.
+     *
+     * @param receivedNanos this node's nanoTime right after the reply was read
+     */
+    StoredSession unchanged(StoredSession cached, long redisTime, long readAt, long receivedNanos) {
+        metrics.nearCacheHit();
+        metrics.load(true, 0);
+        return cached.seenAgain(redisTime, readAt, receivedNanos);
+    }
+
+    /** A hash read in full: counted, and kept by the near cache; null (and forgotten) when empty. */
+    StoredSession loaded(String id, List<?> hash, long redisTime, long readAt, long receivedNanos) {
         if (hash.isEmpty()) {
             metrics.load(false, 0);
+            forget(id);
             return null;
         }
-        StoredSession s = StoredSession.fromHash(id, hash, (Long) reply.get(0), readAt, receivedNanos);
+        StoredSession s = StoredSession.fromHash(id, hash, redisTime, readAt, receivedNanos);
         metrics.load(true, s.sizeBytes());
+        if (nearCache != null) {
+            s = s.cacheable();
+            nearCache.put(s);
+        }
         return s;
+    }
+
+    /** Forgets what the near cache holds of session {@code id}. */
+    void forget(String id) {
+        if (nearCache != null) {
+            nearCache.invalidate(id);
+        }
+    }
+
+    /**
+     * After a save: keeps {@code whole}, the state the save left, when this node knows it whole
+     * (nothing else was written since it read the session), and returns the copy kept; null:
+     * forgets the session.
+     */
+    StoredSession afterSave(String id, StoredSession whole) {
+        if (nearCache == null) {
+            return null;
+        }
+        if (whole == null) {
+            nearCache.invalidate(id);
+            return null;
+        }
+        StoredSession kept = whole.cacheable();
+        nearCache.put(kept);
+        return kept;
     }
 
     /**
@@ -279,6 +370,18 @@ public class RedisSessionStore implements AutoCloseable {
      *         save because it came too late: nothing of it was written
      */
     SaveOutcome write(SessionUpdate update, RedisClockReading reference) {
+        return write(update, reference, null, 0, false);
+    }
+
+    /**
+     * {@link #write(SessionUpdate, RedisClockReading)} for a request that holds the session's lock
+     * (lockingMode): the save is refused ({@link SaveResult#LOCK_LOST}) when the lock is not the
+     * request's any more and another request holds it or changed the session since
+     * {@code readVersion}; with {@code release}, the same script releases the lock and wakes the
+     * requests that wait for it.
+     */
+    SaveOutcome write(SessionUpdate update, RedisClockReading reference, SessionLock lock, long readVersion,
+                      boolean release) {
         String id = update.id();
         String what = "save session " + SessionIds.fingerprint(id);
         long now = clock.millis();
@@ -315,13 +418,29 @@ public class RedisSessionStore implements AutoCloseable {
             args.add(r.replacement());
             size += r.replacement().length;
         }
-        List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)));
+        List<byte[]> k;
+        // a lock the request took stays its fence after its lease ran out (LOST): the save then
+        // goes through only if nobody took the lock or wrote the session since
+        boolean locked = lock != null && lock.fencesSaves() && !update.isCreate();
+        if (locked) {
+            args.add(bytes(lock.token()));
+            args.add(bytes(Long.toString(readVersion)));
+            args.add(bytes(release ? "1" : "0"));
+            args.add(bytes(keys.wakeUpChannel()));
+            args.add(bytes(lock.tag()));
+            k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)), bytes(lock.key()));
+        } else {
+            k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKeyFor(id)));
+        }
         RedisClockReading ref = reference != null ? reference : lastClockReading;
         PipelinedWrite.Replies replies = writeScript(what, SAVE, k, args, giveUpNanos ->
                 ref == null ? NO_DEADLINE : bytes(Long.toString(ref.redisMillisAt(giveUpNanos))));
         Object result = replies.reply();
         if (result instanceof List<?> written && written.size() == 4) {
             metrics.save(size);
+            if (locked && release) {
+                lock.done();
+            }
             RedisClockReading reading = new RedisClockReading((Long) written.get(3), replies.receivedNanos());
             lastClockReading = reading;
             return new SaveOutcome(SaveResult.SAVED, (Long) written.get(0), (Long) written.get(1),
@@ -334,10 +453,21 @@ public class RedisSessionStore implements AutoCloseable {
                     + connector.uri().masked() + " after this node had stopped waiting for its reply; Redis did not "
                     + "apply it (a save is applied only in time: see docs/wire-format.md)");
             metrics.redisError(late.kind());
+            forget(id);
             throw late;
         }
         metrics.saveConflict();
-        SaveResult r = code == -2 ? SaveResult.EXPIRED : code == -3 ? SaveResult.ID_TAKEN : SaveResult.GONE;
+        forget(id);
+        SaveResult r = switch ((int) code) {
+            case -2 -> SaveResult.EXPIRED;
+            case -3 -> SaveResult.ID_TAKEN;
+            case -5 -> SaveResult.LOCK_LOST;
+            default -> SaveResult.GONE;
+        };
+        if (r == SaveResult.LOCK_LOST) {
+            lock.lost();
+            metrics.lockLost();
+        }
         return new SaveOutcome(r, 0, 0, 0, 0, null, null);
     }
 
@@ -360,6 +490,7 @@ public class RedisSessionStore implements AutoCloseable {
     public boolean delete(String id) {
         int shard = SessionKeys.shardOf(id);
         List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKey(shard)), bytes(keys.claimedKey(shard)));
+        forget(id);
         Object r = script("delete session " + SessionIds.fingerprint(id), DELETE, k, List.of(bytes(id)));
         metrics.delete();
         return r instanceof Long l && l > 0;
@@ -425,6 +556,8 @@ public class RedisSessionStore implements AutoCloseable {
     private boolean rename(String oldId, String newId, List<byte[]> binding) {
         int shard = SessionKeys.shardOf(oldId);
         List<byte[]> k = List.of(bytes(keys.sessionKey(oldId)), bytes(keys.sessionKey(newId)), bytes(keys.indexKey(shard)));
+        forget(oldId);
+        forget(newId);
         List<byte[]> args = new ArrayList<>(List.of(bytes(oldId), bytes(newId)));
         args.addAll(binding);
         Object r = script("change the id of session " + SessionIds.fingerprint(oldId), RENAME, k, args);
@@ -478,6 +611,7 @@ public class RedisSessionStore implements AutoCloseable {
         String id = claim.id();
         int shard = SessionKeys.shardOf(id);
         List<byte[]> k = List.of(bytes(keys.sessionKey(id)), bytes(keys.indexKey(shard)), bytes(keys.claimedKey(shard)));
+        forget(id);
         Object r = script("finish the claim of session " + SessionIds.fingerprint(id), FINISH, k, List.of(bytes(id), bytes(Long.toString(claim.version()))));
         metrics.delete();
         return r instanceof Long l && l == 1;
@@ -601,7 +735,7 @@ public class RedisSessionStore implements AutoCloseable {
     }
 
     /** One round trip, timed and counted; Redis failures become {@link SessionStoreException}. */
-    private <T> T call(String what, Function<UnifiedJedis, T> op) {
+    <T> T call(String what, Function<UnifiedJedis, T> op) {
         return call(what, op, false);
     }
 
@@ -680,6 +814,9 @@ public class RedisSessionStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (nearCache != null) {
+            nearCache.clear();
+        }
         connector.close();
     }
 }

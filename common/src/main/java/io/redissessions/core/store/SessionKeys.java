@@ -14,6 +14,8 @@ import java.util.zip.CRC32;
  * &lt;prefix&gt;{&lt;namespace&gt;:&lt;shard&gt;}:s:&lt;sessionId&gt;   HASH  one session
  * &lt;prefix&gt;{&lt;namespace&gt;:&lt;shard&gt;}:expiry            ZSET  member = session id, score = expiry millis
  * &lt;prefix&gt;{&lt;namespace&gt;:&lt;shard&gt;}:claimed           ZSET  member = session id, score = lease deadline millis
+ * &lt;prefix&gt;{&lt;namespace&gt;:&lt;shard&gt;}:lock:&lt;sessionId&gt; HASH  a request's lock on the session (lockingMode)
+ * &lt;prefix&gt;&lt;namespace&gt;:unlocked                    pub/sub channel: wake-ups of requests waiting for a lock
  * </pre>
  *
  * The shard is CRC-32 of the UTF-8 session id modulo {@value #SHARDS}, written as two digits.
@@ -69,6 +71,31 @@ public final class SessionKeys {
 
     public String claimedKeyFor(String sessionId) {
         return claimedKey(shardOf(sessionId));
+    }
+
+    /** The lock of a session (lockingMode): same hash tag as the session. */
+    public String lockKey(String sessionId) {
+        return tag(shardOf(sessionId)) + ":lock:" + sessionId;
+    }
+
+    /** The pub/sub channel on which a lock's release wakes the requests that wait for it. */
+    public String wakeUpChannel() {
+        return prefix + namespace + ":unlocked";
+    }
+
+    /**
+     * What a lock's release publishes: the first 16 hex digits of the SHA-256 of the session id,
+     * so that session ids never travel on the channel. Two sessions with the same tag only wake
+     * each other's waiters, who then try again.
+     */
+    public static String wakeUpTag(String sessionId) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(sessionId.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
     }
 
     private String tag(int shard) {

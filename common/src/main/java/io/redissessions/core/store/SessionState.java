@@ -44,6 +44,12 @@ import java.util.Set;
  *       whose signature does not verify counts as undecodable (absent, logged, counted). With
  *       {@code legacySignatures=accept}, values signed the unbound way and unsigned extras of
  *       earlier releases are read, and signed anew at the next save.</li>
+ *   <li>A request that holds the session's lock (lockingMode) saves under it: {@link #save} is
+ *       refused when the lock was lost and someone else wrote meanwhile, and
+ *       {@link #saveAndRelease} releases it in the same script.</li>
+ *   <li>With the near cache, values of immutable types decoded by an earlier request of the same
+ *       stored version are not decoded again, and a save that leaves a hash this node knows whole
+ *       (nobody else wrote since it read) is kept for the next load.</li>
  * </ul>
  *
  * Thread-safe (methods are synchronized); meant to live for one request, or for as long as a
@@ -93,6 +99,16 @@ public final class SessionState {
     /** Attributes, then extras, stored in a form of earlier releases: signed anew at the next save. */
     private final Set<String> legacyAttributes = new LinkedHashSet<>();
     private final Map<String, byte[]> legacyExtras = new LinkedHashMap<>();
+    /**
+     * The hash as stored when this state last read or wrote it, known whole (the near cache keeps
+     * it after a save); null when not known (a new session, an id change, a save after another
+     * node's write).
+     */
+    private StoredSession base;
+    /** Immutable values decoded from the stored version this state holds, shared through the near cache; or null. */
+    private java.util.concurrent.ConcurrentMap<String, Object> sharedDecoded;
+    /** The request's lock on this session (lockingMode), or null. */
+    private SessionLock lock;
 
     private SessionState(RedisSessionStore store, String id, String bindingId, String loadedBindingField,
                          long createdMillis, long accessedMillis,
@@ -141,7 +157,50 @@ public final class SessionState {
                 s.accessedMillis(), s.maxInactiveSeconds(), s.version(), s.attributes(), s.extras(), false,
                 s.expiryMillis(), s.clockOffsetMillis());
         state.clockReading = s.clockReading();
+        state.base = s;
+        state.shareDecoded(s.decoded());
         return state;
+    }
+
+    /** Takes the values other requests decoded from this stored version, and shares what this one decodes. */
+    private void shareDecoded(java.util.concurrent.ConcurrentMap<String, Object> decoded) {
+        sharedDecoded = decoded;
+        if (decoded != null) {
+            decoded.forEach((name, value) -> {
+                if (stored.containsKey(name) && !set.contains(name) && !removed.contains(name)
+                        && !legacyAttributes.contains(name)) {
+                    values.putIfAbsent(name, value);
+                }
+            });
+        }
+    }
+
+    /** The request's lock on this session (lockingMode), or null when it holds none. */
+    public synchronized SessionLock lock() {
+        return lock;
+    }
+
+    /**
+     * Carries the request's lock over from {@code previous} (the same session under its old id, or
+     * the state it is made from), which gives it up: this state's saves are fenced by it, and
+     * {@link #saveAndRelease} releases it.
+     */
+    public void adoptLock(SessionState previous) {
+        SessionLock taken;
+        synchronized (previous) {
+            taken = previous.lock;
+            previous.lock = null;
+        }
+        if (taken != null) {
+            synchronized (this) {
+                lock = taken;
+            }
+        }
+    }
+
+    /** This state was read under {@code lock}: its saves are fenced by it. */
+    synchronized void lockedBy(SessionLock lock) {
+        this.lock = lock;
     }
 
     /** Decodes the extras as loaded; one that cannot be read (a bad signature) is absent, logged and counted. */
@@ -259,6 +318,8 @@ public final class SessionState {
         s.changedExtras.putAll(changedExtras);
         s.legacyAttributes.addAll(legacyAttributes);
         s.legacyExtras.putAll(legacyExtras);
+        s.lock = lock; // the request keeps its lock, taken under the old id (same shard), until its last save
+        lock = null;
         return s;
     }
 
@@ -279,7 +340,11 @@ public final class SessionState {
         try {
             Object value = codec.decode(scope, name, bytes, classLoader);
             values.put(name, value);
-            if (!ImmutableValues.isImmutable(value)) {
+            if (ImmutableValues.isImmutable(value)) {
+                if (sharedDecoded != null) {
+                    sharedDecoded.putIfAbsent(name, value);
+                }
+            } else {
                 try {
                     baseline.put(name, codec.encode(scope, name, value));
                 } catch (AttributeEncodingException e) {
@@ -392,14 +457,29 @@ public final class SessionState {
      *         too late and was not applied
      */
     public synchronized RedisSessionStore.SaveResult save() {
+        return save(false);
+    }
+
+    /**
+     * Like {@link #save}, and releases the request's lock ({@link #lock()}) with the same script.
+     * When there is nothing to write (null), the lock is still held: the caller releases it.
+     */
+    public synchronized RedisSessionStore.SaveResult saveAndRelease() {
+        return save(true);
+    }
+
+    private RedisSessionStore.SaveResult save(boolean release) {
         SessionUpdate update = buildUpdate(true);
         if (update == null) {
             store.metrics().skippedWrite();
             return null;
         }
-        RedisSessionStore.SaveOutcome outcome = store.write(update, clockReading);
+        long readVersion = version;
+        RedisSessionStore.SaveOutcome outcome = store.write(update, clockReading, lock, readVersion, release);
         RedisSessionStore.SaveResult result = outcome.result();
         if (result == RedisSessionStore.SaveResult.SAVED) {
+            Map<String, Object> decodedNow = store.hasNearCache() ? immutableValuesAsStored(update) : null;
+            boolean wasNew = isNew;
             for (String name : update.changedAttributeNames()) {
                 byte[] v = update.fields().get(Fields.ATTRIBUTE_PREFIX + name);
                 if (v != null) {
@@ -430,11 +510,37 @@ public final class SessionState {
             clockReading = outcome.clockReading();
             isNew = false;
             version = outcome.version();
+            if (decodedNow != null) {
+                // known whole only when nobody wrote between this state's read and this save
+                boolean whole = wasNew ? version == 1 : base != null && version == readVersion + 1;
+                StoredSession kept = store.afterSave(id, whole ? StoredSession.after(wasNew ? null : base, id, update,
+                        outcome, store.nodeId()) : null);
+                base = kept;
+                sharedDecoded = kept == null ? null : kept.decoded();
+                if (sharedDecoded != null) {
+                    sharedDecoded.putAll(decodedNow);
+                }
+            } else {
+                base = null;
+            }
         }
         if (outcome.notReplicated() != null) {
             throw outcome.notReplicated(); // the master has it: this state knows, the request fails
         }
         return result;
+    }
+
+    /** Immutable values whose stored bytes are theirs after {@code update} is written: decoded, or set and written. */
+    private Map<String, Object> immutableValuesAsStored(SessionUpdate update) {
+        Map<String, Object> m = new HashMap<>();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String name = e.getKey();
+            if (e.getValue() != null && ImmutableValues.isImmutable(e.getValue())
+                    && (!set.contains(name) || update.fields().containsKey(Fields.ATTRIBUTE_PREFIX + name))) {
+                m.put(name, e.getValue());
+            }
+        }
+        return m;
     }
 
     private SessionUpdate buildUpdate(boolean countFailures) {

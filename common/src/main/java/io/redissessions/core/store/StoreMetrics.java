@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.LongAdder;
  *       stopped waiting for their reply (not applied), as far as this node saw the refusal.</li>
  *   <li>{@code unreplicatedSaves}: saves applied on the master that fewer than {@code saveReplicas}
  *       replicas acknowledged in time (answered with the failure).</li>
+ *   <li>{@code nearCacheHits}: loads that Redis answered "unchanged" (nearCache=on).</li>
+ *   <li>{@code lockWaits}: tries to take a session's lock that found it held (lockingMode);
+ *       {@code lockTimeouts}: requests answered 503 because the lock stayed held for
+ *       {@code lockWaitMillis}; {@code locksLost}: locks whose lease ran out while their request
+ *       held them; {@code deferredLockReleases}: locks of requests that wrote nothing, released
+ *       by the node's release thread after the request (a round trip the request did not wait for).</li>
  * </ul>
  */
 public final class StoreMetrics {
@@ -45,6 +51,11 @@ public final class StoreMetrics {
     private final LongAdder expiryPasses = new LongAdder();
     private final LongAdder lateSaves = new LongAdder();
     private final LongAdder unreplicatedSaves = new LongAdder();
+    private final LongAdder nearCacheHits = new LongAdder();
+    private final LongAdder lockWaits = new LongAdder();
+    private final LongAdder lockTimeouts = new LongAdder();
+    private final LongAdder locksLost = new LongAdder();
+    private final LongAdder deferredLockReleases = new LongAdder();
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
 
@@ -79,6 +90,28 @@ public final class StoreMetrics {
 
     void claimed(int n) {
         expiredClaimed.add(n);
+    }
+
+    void nearCacheHit() {
+        nearCacheHits.increment();
+    }
+
+    void lockWait() {
+        lockWaits.increment();
+    }
+
+    void lockLost() {
+        locksLost.increment();
+    }
+
+    /** A request was answered with the failure answer: its session's lock stayed held for lockWaitMillis. */
+    public void lockTimeout() {
+        lockTimeouts.increment();
+    }
+
+    /** Locks released by the node's release thread after their request, which wrote nothing. */
+    public void deferredLockReleases(int n) {
+        deferredLockReleases.add(n);
     }
 
     void roundTrip(long nanos) {
@@ -143,6 +176,11 @@ public final class StoreMetrics {
     public long getLateSaves() { return lateSaves.sum(); }
     /** Saves the master applied that fewer than saveReplicas replicas acknowledged in time. */
     public long getUnreplicatedSaves() { return unreplicatedSaves.sum(); }
+    public long getNearCacheHits() { return nearCacheHits.sum(); }
+    public long getLockWaits() { return lockWaits.sum(); }
+    public long getLockTimeouts() { return lockTimeouts.sum(); }
+    public long getLocksLost() { return locksLost.sum(); }
+    public long getDeferredLockReleases() { return deferredLockReleases.sum(); }
     /** Redis round trips made (a script retried after NOSCRIPT counts twice). */
     public long getRoundTrips() { return roundTrips.sum(); }
 
@@ -172,6 +210,11 @@ public final class StoreMetrics {
         m.put("expiryPasses", getExpiryPasses());
         m.put("lateSaves", getLateSaves());
         m.put("unreplicatedSaves", getUnreplicatedSaves());
+        m.put("nearCacheHits", getNearCacheHits());
+        m.put("lockWaits", getLockWaits());
+        m.put("lockTimeouts", getLockTimeouts());
+        m.put("locksLost", getLocksLost());
+        m.put("deferredLockReleases", getDeferredLockReleases());
         m.put("roundTrips", getRoundTrips());
         m.put("meanLatencyMicros", getMeanLatencyMicros());
         return m;

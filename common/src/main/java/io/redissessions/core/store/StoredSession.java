@@ -30,6 +30,11 @@ public final class StoredSession {
     private final long readAtMillis;
     /** This node's nanoTime right after the reply was read; null when unknown (made elsewhere). */
     private final RedisClockReading clockReading;
+    /**
+     * Attribute values of immutable types already decoded from these bytes, shared by every copy
+     * of this stored version that the near cache hands out; null when the near cache is off.
+     */
+    private final java.util.concurrent.ConcurrentMap<String, Object> decoded;
 
     /**
      * @param redisTimeMillis Redis's clock (TIME) when the session was read
@@ -72,6 +77,113 @@ public final class StoredSession {
         this.redisTimeMillis = redisTimeMillis;
         this.readAtMillis = readAtMillis;
         this.clockReading = clockReading;
+        this.decoded = null;
+    }
+
+    private StoredSession(StoredSession s, long redisTimeMillis, long readAtMillis, RedisClockReading clockReading,
+                          java.util.concurrent.ConcurrentMap<String, Object> decoded) {
+        this.id = s.id;
+        this.createdMillis = s.createdMillis;
+        this.accessedMillis = s.accessedMillis;
+        this.maxInactiveSeconds = s.maxInactiveSeconds;
+        this.expiryMillis = s.expiryMillis;
+        this.node = s.node;
+        this.version = s.version;
+        this.extras = s.extras;
+        this.attributes = s.attributes;
+        this.bindingId = s.bindingId;
+        this.bindingMac = s.bindingMac;
+        this.sizeBytes = s.sizeBytes;
+        this.redisTimeMillis = redisTimeMillis;
+        this.readAtMillis = readAtMillis;
+        this.clockReading = clockReading;
+        this.decoded = decoded;
+    }
+
+    /** This stored version as the near cache keeps it: with a map of values decoded from it. */
+    StoredSession cacheable() {
+        return decoded != null ? this
+                : new StoredSession(this, redisTimeMillis, readAtMillis, clockReading,
+                        new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    /**
+     * This stored version read again, unchanged, at another moment: the same data and decoded
+     * values, with Redis's clock and the reading node's clocks of the new read.
+     *
+     * @param receivedNanos this node's nanoTime right after the reply was read
+     */
+    StoredSession seenAgain(long redisTimeMillis, long readAtMillis, long receivedNanos) {
+        return new StoredSession(this, redisTimeMillis, readAtMillis,
+                new RedisClockReading(redisTimeMillis, receivedNanos), decoded);
+    }
+
+    /**
+     * The hash that {@code update} leaves when it is written over {@code base} (null: a new session),
+     * with the values the save script wrote itself ({@code outcome}): what a node that knows
+     * {@code base} whole knows after its own save, if nobody wrote in between. Decoded values of
+     * {@code base} come along for the attributes the update did not touch.
+     */
+    static StoredSession after(StoredSession base, String id, SessionUpdate update, RedisSessionStore.SaveOutcome outcome,
+                               String nodeId) {
+        Map<String, byte[]> attributes = new HashMap<>(base == null ? Map.of() : base.attributes);
+        Map<String, byte[]> extras = new HashMap<>(base == null ? Map.of() : base.extras);
+        long created = base == null ? 0 : base.createdMillis;
+        String bindingId = base == null ? null : base.bindingId;
+        String bindingMac = base == null ? null : base.bindingMac;
+        for (Map.Entry<String, byte[]> f : update.fields().entrySet()) {
+            String field = f.getKey();
+            if (field.startsWith(Fields.ATTRIBUTE_PREFIX)) {
+                attributes.put(field.substring(Fields.ATTRIBUTE_PREFIX.length()), f.getValue());
+            } else if (field.startsWith(Fields.EXTRA_PREFIX)) {
+                extras.put(field.substring(Fields.EXTRA_PREFIX.length()), f.getValue());
+            } else if (field.equals(Fields.CREATED)) {
+                created = parseLong(new String(f.getValue(), StandardCharsets.UTF_8));
+            } else if (field.equals(Fields.BINDING_ID)) {
+                bindingId = new String(f.getValue(), StandardCharsets.UTF_8);
+            } else if (field.equals(Fields.BINDING_MAC)) {
+                bindingMac = new String(f.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        for (String field : update.removedFields()) {
+            if (field.startsWith(Fields.ATTRIBUTE_PREFIX)) {
+                attributes.remove(field.substring(Fields.ATTRIBUTE_PREFIX.length()));
+            } else if (field.startsWith(Fields.EXTRA_PREFIX)) {
+                extras.remove(field.substring(Fields.EXTRA_PREFIX.length()));
+            }
+        }
+        for (SessionUpdate.Resigned r : update.resigned()) {
+            // replaced only if still as loaded: with nobody writing in between, it was
+            if (r.field().startsWith(Fields.ATTRIBUTE_PREFIX)) {
+                attributes.put(r.field().substring(Fields.ATTRIBUTE_PREFIX.length()), r.replacement());
+            } else if (r.field().startsWith(Fields.EXTRA_PREFIX)) {
+                extras.put(r.field().substring(Fields.EXTRA_PREFIX.length()), r.replacement());
+            }
+        }
+        long size = 0;
+        for (Map.Entry<String, byte[]> e : attributes.entrySet()) {
+            size += Fields.ATTRIBUTE_PREFIX.length() + e.getKey().length() + e.getValue().length;
+        }
+        for (Map.Entry<String, byte[]> e : extras.entrySet()) {
+            size += Fields.EXTRA_PREFIX.length() + e.getKey().length() + e.getValue().length;
+        }
+        StoredSession after = new StoredSession(id, created, outcome.accessedMillis(), update.maxInactiveSeconds(),
+                outcome.expiryMillis(), nodeId, outcome.version(), extras, attributes, bindingId, bindingMac, size, 0, 0)
+                .cacheable();
+        if (base != null && base.decoded != null) {
+            base.decoded.forEach((name, value) -> {
+                if (!update.fields().containsKey(Fields.ATTRIBUTE_PREFIX + name)
+                        && !update.removedFields().contains(Fields.ATTRIBUTE_PREFIX + name)) {
+                    after.decoded.put(name, value);
+                }
+            });
+        }
+        return after;
+    }
+
+    /** Immutable values decoded from these bytes by earlier requests (near cache), or null. */
+    java.util.concurrent.ConcurrentMap<String, Object> decoded() {
+        return decoded;
     }
 
     /**

@@ -12,14 +12,17 @@ final class RestrictedAclUser {
     static final String NAME = "sessions";
     static final String PASSWORD = "s3ss!ons-only";
 
-    /** What the store sends itself: script calls (every read and write is one), health checks, connection set-up. */
+    /**
+     * What the store sends itself: script calls (every read and write is one), health checks,
+     * connection set-up, and the subscription to the lock wake-ups (lockingMode).
+     */
     static final List<String> CLIENT_COMMANDS = List.of(
-            "+evalsha", "+eval", "+evalsha_ro", "+eval_ro", "+ping", "+client|setname", "+select");
+            "+evalsha", "+eval", "+evalsha_ro", "+eval_ro", "+ping", "+client|setname", "+select", "+subscribe", "+unsubscribe");
 
     /** What the Lua scripts call (a script runs with its caller's permissions). */
     static final List<String> SCRIPT_COMMANDS = List.of(
-            "+time", "+hgetall", "+hmget", "+exists", "+hset", "+hdel", "+hincrby", "+pexpireat", "+persist", "+unlink",
-            "+rename", "+zadd", "+zrem", "+zscore", "+zrangebyscore");
+            "+time", "+hgetall", "+hmget", "+hget", "+exists", "+hset", "+hdel", "+hincrby", "+pexpireat", "+pexpire",
+            "+pttl", "+persist", "+unlink", "+rename", "+zadd", "+zrem", "+zscore", "+zrangebyscore", "+publish");
 
     /** Only on Redis Cluster: the client reads the slot map. */
     static final List<String> CLUSTER_COMMANDS = List.of("+cluster|slots");
@@ -49,7 +52,7 @@ final class RestrictedAclUser {
     }
 
     static String rules(String password) {
-        return "on >" + password + " resetkeys ~rs:* resetchannels -@all "
+        return "on >" + password + " resetkeys ~rs:* resetchannels &rs:* -@all "
                 + String.join(" ", CLIENT_COMMANDS) + " " + String.join(" ", SCRIPT_COMMANDS);
     }
 

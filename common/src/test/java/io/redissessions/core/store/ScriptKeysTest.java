@@ -40,7 +40,7 @@ class ScriptKeysTest {
 
     /** Every script of the store: the test runs each of them. */
     private static final List<String> SCRIPTS = List.of("load.lua", "save.lua", "exists.lua", "delete.lua",
-            "rename.lua", "candidates.lua", "claim.lua", "finish.lua");
+            "rename.lua", "candidates.lua", "claim.lua", "finish.lua", "lock.lua", "release.lua", "renew.lua");
 
     private static RedisServer redis;
 
@@ -144,6 +144,24 @@ class ScriptKeysTest {
         opened.removeAttribute("a");
         opened.save();
         store.exists(id);
+        // locks: take one, find it held (marks it waited for), renew it, save and release it in one
+        // script (publishing the wake-up), then take, find held and release it alone, and in a pipeline
+        SessionLock lock = store.locks().newLock(id);
+        store.locks().lockAndLoad(lock, 10_000);
+        store.locks().lockAndLoad(store.locks().newLock(id), 10_000);
+        store.locks().renew(lock, 10_000);
+        SessionState locked = store.stateOf(store.load(id));
+        store.lockState(locked, lock);
+        locked.setAttribute("c", "z");
+        locked.saveAndRelease();
+        SessionLock second = store.locks().newLock(id);
+        store.locks().lockAndLoad(second, 10_000);
+        store.locks().lockAndLoad(store.locks().newLock(id), 10_000);
+        store.locks().release(second);
+        SessionLock third = store.locks().newLock(id);
+        SessionLock other = store.locks().newLock(newId());
+        store.locks().lockAndLoad(third, 10_000);
+        store.locks().releaseAll(List.of(third, other));
         String newId = IdsInShard.generate(ScriptKeysTest::newId, SessionKeys.shardOf(id));
         store.changeId(id, newId);
         store.delete(newId);

@@ -1,6 +1,10 @@
 package io.redissessions.core.store;
 
+import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
+import io.redissessions.core.session.SessionService;
+import io.redissessions.testing.Poll;
+import io.redissessions.testing.RecordingLog;
 import io.redissessions.core.store.RedisSessionStore.SaveResult;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -462,6 +466,126 @@ public abstract class SessionStoreContract extends ExpiryContract {
         assertThat(store.changeId(id, newId)).isFalse();
         assertThat(store.load(newId)).isNull();
         assertThat(store.load(id)).isNotNull(); // left for its claimer and its listeners
+    }
+
+    // ------------------------------------------------------------------ locks (lockingMode) and the near cache
+
+    @Test
+    void aLockIsTakenWithTheLoadHeldAgainstOtherNodesAndReleasedByTheSave() {
+        String id = newId();
+        createSaved(id, 600, Map.of("n", 1));
+        String lockKey = store.keys().lockKey(id);
+        SessionLock lock = store.locks().newLock(id);
+
+        LockAttempt taken = store.locks().lockAndLoad(lock, 30_000);
+        assertThat(taken.outcome()).isEqualTo(LockAttempt.Outcome.TAKEN);
+        assertThat(taken.session().attributes()).containsKey("n");
+        assertThat(JedisClusterCRC16.getSlot(lockKey)).isEqualTo(JedisClusterCRC16.getSlot(store.keys().sessionKey(id)));
+
+        RedisSessionStore other = newStore("node-b");
+        LockAttempt held = other.locks().lockAndLoad(other.locks().newLock(id), 30_000);
+        assertThat(held.outcome()).isEqualTo(LockAttempt.Outcome.HELD);
+        assertThat(held.heldForMillis()).isBetween(1L, 30_000L);
+        assertThat(raw().hget(lockKey, "w")).as("marked as waited for").isEqualTo("1");
+
+        SessionState state = store.stateOf(taken.session());
+        store.lockState(state, lock);
+        state.setAttribute("n", 2);
+        assertThat(state.saveAndRelease()).isEqualTo(SaveResult.SAVED);
+        assertThat(raw().exists(lockKey)).isFalse();
+        LockAttempt next = other.locks().lockAndLoad(other.locks().newLock(id), 30_000);
+        assertThat(next.outcome()).isEqualTo(LockAttempt.Outcome.TAKEN);
+        assertThat(other.stateOf(next.session()).getAttribute("n", loader())).isEqualTo(2);
+    }
+
+    @Test
+    void aLockIsRenewedAndReleasedOnlyWithItsToken() {
+        String id = newId();
+        createSaved(id, 600, Map.of("n", 1));
+        SessionLock lock = store.locks().newLock(id);
+        store.locks().lockAndLoad(lock, 30_000);
+        SessionLock stranger = store.locks().newLock(id);
+
+        assertThat(store.locks().renew(lock, 60_000)).isTrue();
+        assertThat(raw().pttl(store.keys().lockKey(id))).isGreaterThan(30_000);
+        assertThat(store.locks().release(stranger)).isFalse();
+        assertThat(raw().exists(store.keys().lockKey(id))).isTrue();
+        assertThat(store.locks().release(lock)).isTrue();
+        assertThat(store.locks().renew(lock, 60_000)).as("released: not renewed").isFalse();
+        assertThat(raw().exists(store.keys().lockKey(id))).isFalse();
+    }
+
+    @Test
+    void noLockIsTakenOnAnAbsentOrExpiredSession() {
+        String absent = newId();
+        LockAttempt a = store.locks().lockAndLoad(store.locks().newLock(absent), 30_000);
+        assertThat(a.outcome()).isEqualTo(LockAttempt.Outcome.NOT_LOCKED);
+        assertThat(a.session()).isNull();
+
+        String expiring = newId();
+        createSaved(expiring, 1, Map.of("n", 1));
+        awaitExpiredInRedis(List.of(expiring));
+        LockAttempt e = store.locks().lockAndLoad(store.locks().newLock(expiring), 30_000);
+        assertThat(e.outcome()).isEqualTo(LockAttempt.Outcome.NOT_LOCKED);
+        assertThat(e.session().isExpired()).isTrue();
+        assertThat(raw().exists(store.keys().lockKey(absent))).isFalse();
+        assertThat(raw().exists(store.keys().lockKey(expiring))).isFalse();
+    }
+
+    @Test
+    void aReleaseWakesTheRequestWaitingForTheLockOnAnotherNode() throws Exception {
+        String id = newId();
+        createSaved(id, 600, Map.of("n", 1));
+        // a lease longer than b may wait: only the release's wake-up gets b the lock in time
+        SessionService a = lockingService("node-a", "600000");
+        SessionService b = lockingService("node-b", "60000");
+        try {
+            Poll.until(Duration.ofSeconds(30), "node b listens to the lock wake-ups", () -> b.locks().isListening());
+            SessionState heldByA = a.openLocked(id);
+            java.util.concurrent.CompletableFuture<SessionState> onB =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> b.openLocked(id));
+            Poll.until(Duration.ofSeconds(30), "node b found the lock held", () -> b.metrics().getLockWaits() > 0);
+
+            heldByA.setAttribute("n", 2);
+            assertThat(a.saveAndUnlock(heldByA)).isEqualTo(SaveResult.SAVED);
+
+            SessionState got = onB.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(got.getAttribute("n", loader())).isEqualTo(2);
+            assertThat(b.metrics().getLockWaits()).as("woken once, no polling").isEqualTo(1);
+            b.saveAndUnlock(got);
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private SessionService lockingService(String nodeId, String lockLeaseMillis) {
+        SessionStoreConfig c = config();
+        c.setNodeId(nodeId);
+        c.setAllowedClasses("io.redissessions.core.store.");
+        c.set("lockingMode", "all");
+        c.set("lockLeaseMillis", lockLeaseMillis);
+        c.set("lockWaitMillis", "60000");
+        SessionService s = new SessionService(c, namespace, "context [/" + nodeId + "]", clock, new RecordingLog());
+        s.start();
+        return s;
+    }
+
+    @Test
+    void theNearCacheLoadsAnUnchangedSessionAsUnchangedAndAChangedOneWhole() {
+        RedisSessionStore near = newStore("node-c", clock, c -> c.set("nearCache", "on"));
+        String id = newId();
+        createSaved(id, 600, Map.of("n", 1, "text", "x".repeat(2000)));
+
+        assertThat(near.open(id).getAttribute("n", loader())).isEqualTo(1);
+        assertThat(near.open(id).getAttribute("text", loader())).isEqualTo("x".repeat(2000));
+        assertThat(near.metrics().getNearCacheHits()).isEqualTo(1);
+
+        SessionState s = store.open(id);
+        s.setAttribute("n", 2);
+        s.save();
+        assertThat(near.open(id).getAttribute("n", loader())).as("changed by another node").isEqualTo(2);
+        assertThat(near.metrics().getNearCacheHits()).isEqualTo(1);
     }
 
     // ------------------------------------------------------------------ round trips

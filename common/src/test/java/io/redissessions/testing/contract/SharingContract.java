@@ -343,4 +343,28 @@ public abstract class SharingContract extends ContractSupport {
         assertLoadsOnly(CommandStats.read(redis).minus(before), 3, "commands of three reads on alternating nodes");
         assertThat(sum(cluster, StoreMetrics::getSaves) - saves).as("saves of reads").isZero();
     }
+
+    /**
+     * nearCache=on: a node answers an unchanged session from its copy (the load script says
+     * "unchanged"), and a session another node changed is read whole, never served from the copy.
+     */
+    @Test
+    void aNodeServesItsNearCacheCopyOnlyWhileNoOtherNodeChangedTheSession() {
+        ClusterUnderTest cluster = start(spec().withSetting("nearCache", "on"));
+        Browser browser = cluster.browser();
+        browser.body(0, "/s?op=set&name=user&value=alice");
+        StoreMetrics onA = cluster.metrics(0);
+
+        long hits = onA.getNearCacheHits();
+        assertThat(browser.body(0, "/s?op=get&name=user")).isEqualTo("alice");
+        assertThat(browser.body(0, "/s?op=get&name=user")).isEqualTo("alice");
+        assertThat(onA.getNearCacheHits() - hits).as("loads answered 'unchanged'").isEqualTo(2);
+
+        browser.body(1, "/s?op=set&name=user&value=bob");
+        hits = onA.getNearCacheHits();
+        assertThat(browser.body(0, "/s?op=get&name=user")).as("the other node's write, never the old copy").isEqualTo("bob");
+        assertThat(onA.getNearCacheHits()).isEqualTo(hits);
+        assertThat(browser.body(0, "/s?op=get&name=user")).isEqualTo("bob");
+        assertThat(onA.getNearCacheHits()).isEqualTo(hits + 1);
+    }
 }

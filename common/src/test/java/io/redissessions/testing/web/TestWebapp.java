@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code io/redissessions/testing/webapp/com/example/webapp/*.java}); nothing on a test class
  * path has its classes, so only the webapp's class loader sees them.
  *
- * <p>{@code /s?op=...} (SessionServlet), plain text answers:
+ * <p>{@code /s?op=...} and {@code /cart/s?op=...} (SessionServlet; the second path for a
+ * {@code lockingMode=uriPattern:} that matches one of them), plain text answers:
  * <pre>
  * ping | none                      pong (no session)
  * set&amp;name=N&amp;value=V              sets a String, answers the session id (creates one)
@@ -217,6 +218,7 @@ public final class TestWebapp {
                     <async-supported>true</async-supported>
                   </servlet>
                   <servlet-mapping><servlet-name>session</servlet-name><url-pattern>/s</url-pattern></servlet-mapping>
+                  <servlet-mapping><servlet-name>session</servlet-name><url-pattern>/cart/s</url-pattern></servlet-mapping>
                   <servlet>
                     <servlet-name>page</servlet-name>
                     <servlet-class>%s</servlet-class>
