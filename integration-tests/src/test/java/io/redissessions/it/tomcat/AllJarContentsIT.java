@@ -28,6 +28,7 @@ class AllJarContentsIT {
                     "io/redissessions/tomcat/shaded/jackson/databind/ObjectMapper.class",
                     "io/redissessions/tomcat/shaded/pool2/impl/GenericObjectPool.class",
                     "io/redissessions/tomcat/shaded/slf4j/Logger.class",
+                    "io/redissessions/tomcat/shaded/caffeine/cache/Caffeine.class",
                     "org/newsclub/net/unix/AFUNIXSocket.class");
             assertThat(jar.getEntry("io/redissessions/tomcat/mbeans-descriptors.xml")).isNotNull();
             assertThat(jar.stream().map(ZipEntry::getName))

@@ -36,6 +36,11 @@ abstract class TomcatDistributionTestBase {
     /** The system property that names the unpacked distribution (set by the pom). */
     protected abstract String homeProperty();
 
+    /** More attributes of the Manager element (with a leading space), or none. */
+    protected String moreManagerAttributes() {
+        return "";
+    }
+
     static Path property(String name) {
         String value = System.getProperty(name);
         if (value == null) {
@@ -51,7 +56,7 @@ abstract class TomcatDistributionTestBase {
         redis = RedisServer.startStandalone();
         Path webapp = TomcatNode.webapp(home, work.resolve("webapp"));
         String manager = "<Manager className=\"io.redissessions.tomcat.RedisSessionManager\" uri=\"" + redis.uri()
-                + "/0\" allowedClasses=\"" + TestWebapp.ALLOWED_CLASSES + "\"/>";
+                + "/0\" allowedClasses=\"" + TestWebapp.ALLOWED_CLASSES + "\"" + moreManagerAttributes() + "/>";
         n1 = TomcatNode.install("n1", home, work, property("tomcat.allJar"), webapp, manager);
         n2 = TomcatNode.install("n2", home, work, property("tomcat.allJar"), webapp, manager);
         CompletableFuture<TomcatNode> s1 = CompletableFuture.supplyAsync(n1::start);
