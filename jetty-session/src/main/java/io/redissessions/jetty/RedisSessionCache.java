@@ -73,7 +73,7 @@ public class RedisSessionCache extends AbstractSessionCache {
     /** The request each thread works for (lockingMode); registered with the context while started. */
     private final CurrentRequests requests = new CurrentRequests();
     /** The context handler {@link #requests} listens to while started; null when no request locks. */
-    private ContextHandler scopes;
+    private volatile ContextHandler scopes;
 
     public RedisSessionCache(SessionManager manager) {
         super(manager);
