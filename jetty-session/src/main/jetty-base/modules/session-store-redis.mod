@@ -91,14 +91,15 @@ jetty.webapp.addHiddenClasses+=,${jetty.base.uri}/lib/redis-sessions/
 ## How long a node holds its claim on an expired session while its sessionDestroyed listeners run (s); a node that dies meanwhile loses it after this time. Keep it below expiryGraceSeconds.
 #jetty.session.redis.expiryClaimLeaseSeconds=300
 
-## Which requests hold their session's lock from load to save: none, all, or uriPattern:<regex>. Not supported on
-## Jetty yet (Tomcat only): a context set to anything but none refuses to start instead of running unlocked.
+## Which requests hold their session's lock from load to save: none, all, or uriPattern:<regex> (the path with the
+## context path). Needs the session-cache-redis module and an ee10, ee11 or core webapp: elsewhere a context set to
+## anything but none refuses to start instead of running unlocked.
 #jetty.session.redis.lockingMode=none
 
-## How long a request waits for its session's lock (ms); then it is answered 503. No effect on Jetty yet.
+## How long a request waits for its session's lock (ms); then it is answered 503 without running.
 #jetty.session.redis.lockWaitMillis=10000
 
-## The lock's expiry in Redis (ms), renewed while the request runs: the longest a dead node blocks a session. No effect on Jetty yet.
+## The lock's expiry in Redis (ms), renewed while the request runs: the longest a dead node blocks a session.
 #jetty.session.redis.lockLeaseMillis=5000
 
 ## on: keep the sessions this node served and load them for a few bytes while nobody changed them (validated at every load).

@@ -1,6 +1,7 @@
 package io.redissessions.jetty;
 
 import io.redissessions.core.SessionIds;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionManager;
@@ -23,6 +24,13 @@ final class RedisManagedSession extends ManagedSession {
     private final RedisSessionCache cache;
     /** This node claimed the session's expiry: the claim is finished when the invalidation is. */
     private boolean expiryClaim;
+    /**
+     * The request that loaded this object under the session's lock (lockingMode), as
+     * {@link CurrentRequests#identity} names it, until it is done with the lock; else null.
+     */
+    private Request lockHolder;
+    /** How many times the lock holder entered this object and has not released it yet. */
+    private int holderUses;
 
     RedisManagedSession(SessionManager manager, SessionData data, RedisSessionCache cache) {
         super(manager, data);
@@ -72,6 +80,55 @@ final class RedisManagedSession extends ManagedSession {
     /** One more request uses this session (Jetty's {@code use()}). Call with the lock held. */
     void enter() {
         use();
+    }
+
+    /**
+     * This object was read under the session's lock, for {@code request}, which enters it (as
+     * {@link #enter}): that request's end releases the lock. Call with the lock held.
+     */
+    void enterLockedFor(Request request) {
+        lockHolder = request;
+        holderUses = 1;
+        use();
+    }
+
+    /** The lock holder enters this object once more (a second lookup in its request). Call with the lock held. */
+    void enterAsHolder() {
+        holderUses++;
+        use();
+    }
+
+    /**
+     * A request releases this object: true when it is the lock holder's last release (its end).
+     * Call with the lock held.
+     */
+    boolean holderLeaves(Request request) {
+        if (lockHolder == null || lockHolder != request || holderUses <= 0) {
+            return false;
+        }
+        return --holderUses == 0;
+    }
+
+    /** Whether {@code request} holds the session's lock through this object. */
+    boolean isLockedFor(Request request) {
+        try (AutoLock ignored = lock()) {
+            return lockHolder != null && lockHolder == request;
+        }
+    }
+
+    /** Whether a request holds the session's lock through this object. */
+    boolean isLocked() {
+        try (AutoLock ignored = lock()) {
+            return lockHolder != null;
+        }
+    }
+
+    /** The lock holder is done with it (released, or about to be). */
+    void lockEnded() {
+        try (AutoLock ignored = lock()) {
+            lockHolder = null;
+            holderUses = 0;
+        }
     }
 
     /** @throws IllegalStateException if the session is invalid (Jetty's check before a change) */

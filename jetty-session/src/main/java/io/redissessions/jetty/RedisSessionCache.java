@@ -3,7 +3,10 @@ package io.redissessions.jetty;
 import io.redissessions.core.FailureMode;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreException;
+import org.eclipse.jetty.server.Context;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Session;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.session.AbstractSessionCache;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionCache;
@@ -67,6 +70,10 @@ public class RedisSessionCache extends AbstractSessionCache {
     private final ConcurrentMap<String, ManagedSession> inUse = new ConcurrentHashMap<>();
     /** Expired sessions claimed while a request here held them: expired at the next scavenge. */
     private final Set<String> deferredExpiry = ConcurrentHashMap.newKeySet();
+    /** The request each thread works for (lockingMode); registered with the context while started. */
+    private final CurrentRequests requests = new CurrentRequests();
+    /** The context handler {@link #requests} listens to while started; null when no request locks. */
+    private volatile ContextHandler scopes;
 
     public RedisSessionCache(SessionManager manager) {
         super(manager);
@@ -98,6 +105,38 @@ public class RedisSessionCache extends AbstractSessionCache {
     @Override
     public void setSaveOnInactiveEviction(boolean saveOnEvict) {
         // no inactivity eviction: sessions leave the cache when their last request completes
+    }
+
+    /**
+     * With lockingMode on, follows which request each thread works for (the context's scope
+     * entries), so that a request's session lookup can take the session's lock.
+     */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        RedisSessionDataStore store = redisStore();
+        if (store != null && store.service().lockingMode().isOn()) {
+            Context context = _context.getContext();
+            if (context instanceof ContextHandler.ScopedContext scoped) {
+                scopes = scoped.getContextHandler();
+                scopes.addEventListener(requests);
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (scopes != null) {
+            scopes.removeEventListener(requests);
+            scopes = null;
+        }
+        super.doStop();
+    }
+
+    /** Whether this cache can lock sessions (lockingMode): its requests save before their response. */
+    boolean canLock() {
+        return SaveBeforeResponse.isInstalled(getSessionManager())
+                && _context != null && _context.getContext() instanceof ContextHandler.ScopedContext;
     }
 
     @ManagedAttribute(value = "sessions used by requests on this node now", readonly = true)
@@ -166,6 +205,10 @@ public class RedisSessionCache extends AbstractSessionCache {
      */
     @Override
     protected ManagedSession getAndEnter(String id, boolean enter) throws Exception {
+        Request locking = enter ? lockingRequest() : null;
+        if (locking != null) {
+            return getLocked(id, locking);
+        }
         while (true) {
             AtomicReference<Exception> failure = new AtomicReference<>();
             ManagedSession session = doComputeIfAbsent(id, k -> {
@@ -192,6 +235,59 @@ public class RedisSessionCache extends AbstractSessionCache {
             }
             LOG.debug("redis-sessions: session {} left this node's cache while a request picked it up; looking again", id);
         }
+    }
+
+    /**
+     * The request the current thread works for, when it locks the sessions it uses (lockingMode:
+     * {@code all}, or {@code uriPattern} matching its path); else null.
+     */
+    private Request lockingRequest() {
+        if (scopes == null) {
+            return null;
+        }
+        Request request = requests.current();
+        RedisSessionDataStore store = redisStore();
+        return request != null && store != null && store.service().locksRequestFor(request.getHttpURI().getCanonicalPath())
+                ? request : null;
+    }
+
+    /**
+     * The session for a request that locks it (lockingMode): an object of its own, read under the
+     * session's lock after the requests of the session before it (on this node and elsewhere) are
+     * done, never one that other requests here loaded without the lock. It takes the place of any
+     * such object for the lookups that follow (requests that do not lock share it); the requests
+     * already using that one go on with it. A second lookup by the same request finds the same
+     * object. The lock is released by the request's last save, or at its end
+     * ({@link #saveBeforeResponse}, {@link #release}).
+     */
+    private ManagedSession getLocked(String id, Request request) throws Exception {
+        ManagedSession here = inUse.get(id);
+        if (here instanceof RedisManagedSession r && r.isLockedFor(request)) {
+            try (AutoLock ignored = here.lock()) {
+                if (here.isResident()) {
+                    r.enterAsHolder();
+                    return here;
+                }
+            }
+        }
+        RedisSessionDataStore store = redisStore();
+        SessionData data = store.loadLocked(id); // waits for the lock; LOCKED after lockWaitMillis
+        if (data == null) {
+            return null;
+        }
+        if (data.isExpiredAt(now())) {
+            store.unlock(data); // holds none: an expired session is left to the expiry claim
+            LOG.debug("redis-sessions: session {} has expired; left to the expiry claim", id);
+            return null;
+        }
+        data.setLastNode(_context.getWorkerName());
+        RedisManagedSession session = (RedisManagedSession) newSession(data);
+        try (AutoLock ignored = session.lock()) {
+            session.setResident(true);
+            session.enterLockedFor(request);
+        }
+        inUse.put(id, session);
+        return session;
     }
 
     /** A session from the store, resident in this cache; null if there is none. */
@@ -270,24 +366,93 @@ public class RedisSessionCache extends AbstractSessionCache {
     }
 
     /**
-     * Saves what changed after the commit and forgets the session once no request here uses it;
-     * a request that was answered 503 because its save failed is released without another save.
+     * Writes every change of {@code request}'s session before its response goes out (see
+     * {@link SaveBeforeResponse}). {@code complete}: the response goes out whole, the application
+     * is done with it; when {@code request} holds the session's lock (lockingMode), this save is its
+     * last and releases the lock in the same round trip (a node thread releases it right after when
+     * there is nothing to write). Otherwise the lock is released when the request completes.
+     *
+     * @throws SessionStoreException as {@link #save}
+     */
+    void saveBeforeResponse(ManagedSession session, Request request, boolean complete) throws Exception {
+        if (complete && session instanceof RedisManagedSession r && r.isLockedFor(CurrentRequests.identity(request))) {
+            saveAndUnlock(r);
+        } else {
+            save(session);
+        }
+    }
+
+    /**
+     * The lock holder's last save: writes what changed and releases the session's lock with it;
+     * the lock goes also when there is nothing to write, the session was invalidated, or the save
+     * fails (then it runs out after its lease).
+     */
+    private void saveAndUnlock(RedisManagedSession session) throws Exception {
+        SessionData data = session.getSessionData();
+        RedisSessionData redis = data instanceof RedisSessionData d ? d : null;
+        try (AutoLock ignored = session.lock()) {
+            session.lockEnded();
+            if (session.isValid()) {
+                if (redis != null) {
+                    redis.releaseLockWithSave(true);
+                }
+                getSessionDataStore().store(session.getId(), data);
+            }
+        } finally {
+            if (redis != null) {
+                redis.releaseLockWithSave(false);
+            }
+            RedisSessionDataStore store = redisStore();
+            if (store != null) {
+                store.unlock(data); // nothing written (or not with the lock's release): released apart
+            }
+        }
+    }
+
+    /**
+     * A request is done with its session (Jetty calls this when it completes): saves what changed
+     * after the commit, and forgets the session once no request here uses it. A request that was
+     * answered 503 because its save failed is released without another save. The request that
+     * holds the session's lock (lockingMode), or else the last request using the object, ends the
+     * lock: released with that save, or apart when there is nothing to write.
      */
     @Override
     public void release(ManagedSession session) throws Exception {
         if (session == null || session instanceof UnavailableSession) {
             return;
         }
+        String id = session.getId();
+        RedisManagedSession locked = session instanceof RedisManagedSession r && r.isLocked() ? r : null;
         try {
-            if (SaveBeforeResponse.answeredFailureOnThisThread(session)) {
-                try (AutoLock ignored = session.lock()) {
-                    if (!session.isInvalidOrInvalidating()) {
-                        session.release();
+            boolean endsLock;
+            boolean last;
+            try (AutoLock ignored = session.lock()) {
+                if (session.isInvalidOrInvalidating()) {
+                    if (locked != null) {
+                        saveAndUnlock(locked); // invalidated under the lock: nothing to save, the lock goes
                     }
+                    return;
                 }
-                return; // (the finally below forgets it)
+                session.release();
+                last = session.getRequests() <= 0;
+                // (both: the holder's own last release may be Jetty's last too)
+                endsLock = locked != null && (locked.holderLeaves(requests.current()) | last);
+                if (SaveBeforeResponse.answeredFailureOnThisThread(session)) {
+                    if (endsLock) {
+                        locked.lockEnded();
+                        RedisSessionDataStore store = redisStore();
+                        if (store != null) {
+                            store.unlock(session.getSessionData());
+                        }
+                    }
+                    return; // (the finally below forgets it)
+                }
+                if (endsLock) {
+                    saveAndUnlock(locked);
+                } else if (last) {
+                    getSessionDataStore().store(id, session.getSessionData());
+                }
             }
-            super.release(session);
         } catch (SessionStoreException e) {
             notSaved(session, e);
         } finally {

@@ -58,6 +58,8 @@ public class RedisSessionData extends SessionData {
     private boolean gone;
     /** An attribute value was read or written in this object's life: it may have changed in place. */
     private boolean valuesHeld;
+    /** The save being made is its request's last under the session's lock (lockingMode): it releases the lock. */
+    private boolean releaseLockWithSave;
 
     /** A new session, not stored until its first save. */
     RedisSessionData(SessionService service, String id, String contextPath, String vhost, long created, long accessed,
@@ -293,6 +295,16 @@ public class RedisSessionData extends SessionData {
         state.setExtra(X_COOKIE_SET, Long.toString(getCookieSet()));
     }
 
+    /** Whether the save being made releases the session's lock (lockingMode) in its round trip. */
+    synchronized boolean releasesLockWithSave() {
+        return releaseLockWithSave;
+    }
+
+    /** Says whether the next save is its request's last under the session's lock (lockingMode). */
+    synchronized void releaseLockWithSave(boolean release) {
+        releaseLockWithSave = release;
+    }
+
     /** A save succeeded. */
     synchronized void saved() {
         createRequired = false;
@@ -332,6 +344,7 @@ public class RedisSessionData extends SessionData {
     /** A new state of {@code id} holding this session's attributes (those that can be read and stored). */
     private SessionState recreated(String id) {
         SessionState fresh = service.create(id, state.createdMillis(), getAccessed(), seconds(getMaxInactiveMs()));
+        fresh.adoptLock(state); // a request that holds the session's lock (lockingMode) keeps it, and releases it at its end
         for (String extra : LoginExtras.EXTRAS) {
             fresh.setExtra(extra, state.extra(extra));
         }

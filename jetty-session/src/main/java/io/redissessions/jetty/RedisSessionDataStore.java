@@ -18,6 +18,7 @@ import io.redissessions.core.store.StoreMetrics;
 import org.eclipse.jetty.server.Context;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
+import org.eclipse.jetty.session.SessionManager;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.slf4j.Logger;
@@ -130,7 +131,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         if (_context == null) {
             throw new IllegalStateException("No SessionContext");
         }
-        requireNoLocking(config);
+        requireLockingSupported();
         Context ctx = _context.getContext();
         String contextPath = ctx == null ? "/" : ctx.getContextPath();
         namespace = config.getNamespace() != null ? config.getNamespace() : derivedNamespace(ctx, contextPath);
@@ -157,16 +158,23 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     }
 
     /**
-     * Refuses {@code lockingMode} other than {@code none}: this adapter does not take session
-     * locks yet (only the Tomcat valve does, see docs/jetty.md). A node that ignored the setting
-     * would run its requests unlocked, also next to nodes that lock, and lose what the setting
-     * promises to keep.
+     * Refuses {@code lockingMode} other than {@code none} when this context cannot lock its
+     * sessions: the locks are taken and released by {@link RedisSessionCache}, with the save that
+     * {@link SaveBeforeResponse} makes, which only a session handler that is a handler wrapper
+     * (ee10, ee11, core) gets. A node that ignored the setting would run its requests unlocked,
+     * also next to nodes that lock, and lose what the setting promises to keep.
      */
-    static void requireNoLocking(SessionStoreConfig config) {
-        if (config.lockingModeValue().isOn()) {
+    private void requireLockingSupported() {
+        if (!config.lockingModeValue().isOn()) {
+            return;
+        }
+        SessionManager manager = _context.getSessionManager();
+        if (manager == null || !(manager.getSessionCache() instanceof RedisSessionCache cache) || !cache.canLock()) {
             throw new ConfigurationException(Settings.LOCKING_MODE.name(), config.get(Settings.LOCKING_MODE),
-                    "none: redis-sessions for Jetty does not lock sessions yet (only the Tomcat valve does), and "
-                    + "running requests unlocked would lose what the setting is set for");
+                    "none: locking needs redis-sessions' session cache (RedisSessionCacheFactory, jetty-home module "
+                    + "session-cache-redis) in an ee10, ee11 or core context; this context has "
+                    + (manager == null ? "no session manager" : manager.getSessionCache() + " in " + manager.getClass().getName())
+                    + ", and running its requests unlocked would lose what the setting is set for");
         }
     }
 
@@ -249,11 +257,30 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
 
     @Override
     public SessionData doLoad(String id) throws Exception {
+        return load(id, false);
+    }
+
+    /**
+     * Loads a session under its lock (lockingMode) for a request of this node: waits for the
+     * session's other requests on this node, then takes the lock and reads the session in one round
+     * trip, waiting (without polling) while a request elsewhere holds it. The data returned holds
+     * the lock until {@link #unlock} (or a save made with {@link RedisSessionData#releaseLockWithSave})
+     * releases it; an expired or node-local session (failureMode=local, Redis down) holds none.
+     *
+     * @return the session, or null when there is none (no lock is held then)
+     * @throws SessionStoreException {@code LOCKED} when the lock stayed held for lockWaitMillis;
+     *         as {@link #doLoad} when Redis fails
+     */
+    SessionData loadLocked(String id) throws Exception {
+        return load(id, true);
+    }
+
+    private SessionData load(String id, boolean locked) throws Exception {
         SessionService s = service();
         failedLookups.loading();
         SessionState state;
         try {
-            state = s.openIncludingExpired(id);
+            state = locked ? s.openLockedIncludingExpired(id) : s.openIncludingExpired(id);
         } catch (SessionStoreException e) {
             if (e.kind() == SessionStoreException.Kind.DATA) {
                 // deleted, logged and counted by the policy; Jetty's contract wants this exception
@@ -272,6 +299,17 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         }
         local.forget(id); // once Redis answers again, what it holds wins
         return RedisSessionData.loaded(s, state, _context.getCanonicalContextPath(), _context.getVhost(), loader, login);
+    }
+
+    /**
+     * Ends a request's lock on the session {@code data} holds (lockingMode), without a save: a node
+     * thread releases it right after. Nothing happens when it holds none, or the second time.
+     */
+    void unlock(SessionData data) {
+        SessionService s = service;
+        if (s != null && data instanceof RedisSessionData d && d.belongsTo(s)) {
+            s.unlock(d.storedState());
+        }
     }
 
     @Override
@@ -299,7 +337,8 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         d.addWrittenAlong();
         SaveResult result;
         try {
-            result = s.save(state);
+            // a locking request's last save releases the session's lock in the same round trip
+            result = d.releasesLockWithSave() ? s.saveAndUnlock(state) : s.save(state);
         } catch (SessionStoreException e) {
             if (s.reactionTo(e) == FailureReaction.SERVE_LOCALLY) {
                 local.servedLocally("save", id);

@@ -79,6 +79,11 @@ final class SaveBeforeResponse extends Handler.Wrapper {
         save.setHandler(next);
     }
 
+    /** Whether {@code manager}'s requests pass a {@code SaveBeforeResponse} (installed by {@link #install}). */
+    static boolean isInstalled(SessionManager manager) {
+        return manager instanceof Handler.Singleton sessions && sessions.getHandler() instanceof SaveBeforeResponse;
+    }
+
     /** Whether a stream of this thread has just saved {@code session} for its response (Jetty's commit follows). */
     static boolean isSavingOnThisThread(ManagedSession session) {
         return session != null && SAVED.get() == session;
@@ -93,9 +98,22 @@ final class SaveBeforeResponse extends Handler.Wrapper {
         return session != null && ANSWERED_FAILURE.get() == session;
     }
 
+    /**
+     * Runs the request with its session saved before the response; a request whose session's lock
+     * (lockingMode) stayed held by others for lockWaitMillis is answered 503 without running.
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         request.addHttpStreamWrapper(stream -> new Stream(stream, request));
+        if (manager.getManagedSession(request) instanceof UnavailableSession u && u.isLockTimeout()) {
+            LOG.debug("redis-sessions: {} answered 503: {}", request.getHttpURI().getCanonicalPath(), u.cause().getMessage());
+            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.write(true, ByteBuffer.wrap(FAILURE_BODY), callback);
+            return true;
+        }
         return super.handle(request, response, callback);
     }
 
@@ -121,7 +139,7 @@ final class SaveBeforeResponse extends Handler.Wrapper {
                 return;
             }
             ManagedSession session = manager.getManagedSession(request);
-            SessionStoreException failure = save(session);
+            SessionStoreException failure = save(session, last);
             SAVED.set(session);
             try {
                 if (failure == null) {
@@ -162,12 +180,12 @@ final class SaveBeforeResponse extends Handler.Wrapper {
         }
 
         /** Null when saved (or nothing to save), else the failure the request must be answered with. */
-        private SessionStoreException save(ManagedSession session) {
+        private SessionStoreException save(ManagedSession session, boolean last) {
             if (session == null || !(manager.getSessionCache() instanceof RedisSessionCache cache)) {
                 return null;
             }
             try {
-                cache.save(session);
+                cache.saveBeforeResponse(session, request, last);
                 return null;
             } catch (SessionStoreException e) {
                 return e;

@@ -1,5 +1,6 @@
 package io.redissessions.jetty;
 
+import io.redissessions.core.SessionStoreException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.session.ManagedSession;
@@ -10,7 +11,9 @@ import java.util.Set;
 
 /**
  * Stands in for a session that exists but could not be read because Redis is unreachable
- * ({@code failureMode=fail}). Requests that never touch their session are served as usual; any use
+ * ({@code failureMode=fail}), this node is out of pooled connections, or the session's lock
+ * (lockingMode) stayed held by other requests for lockWaitMillis (then {@link SaveBeforeResponse}
+ * answers 503 before the request runs). Requests that never touch their session are served as usual; any use
  * of it throws {@link RedisSessionUnavailableException}, which Jetty answers with 503. It is never
  * saved, so the real session in Redis is left as it is.
  */
@@ -30,6 +33,16 @@ final class UnavailableSession extends ManagedSession {
         data.setLastSaved(now); // not new: it exists in Redis
         data.clean();
         return data;
+    }
+
+    /** Why the session could not be read. */
+    Throwable cause() {
+        return cause;
+    }
+
+    /** The session's lock (lockingMode) stayed held by other requests for lockWaitMillis. */
+    boolean isLockTimeout() {
+        return cause instanceof SessionStoreException e && e.kind() == SessionStoreException.Kind.LOCKED;
     }
 
     private RedisSessionUnavailableException unavailable() {
