@@ -3,10 +3,8 @@ package io.redissessions.jetty;
 import io.redissessions.core.FailureMode;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreException;
-import org.eclipse.jetty.server.Context;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Session;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.session.AbstractSessionCache;
 import org.eclipse.jetty.session.ManagedSession;
 import org.eclipse.jetty.session.SessionCache;
@@ -70,10 +68,8 @@ public class RedisSessionCache extends AbstractSessionCache {
     private final ConcurrentMap<String, ManagedSession> inUse = new ConcurrentHashMap<>();
     /** Expired sessions claimed while a request here held them: expired at the next scavenge. */
     private final Set<String> deferredExpiry = ConcurrentHashMap.newKeySet();
-    /** The request each thread works for (lockingMode); registered with the context while started. */
-    private final CurrentRequests requests = new CurrentRequests();
-    /** The context handler {@link #requests} listens to while started; null when no request locks. */
-    private volatile ContextHandler scopes;
+    /** The session locks of the requests that take them (lockingMode). */
+    private final LockedRequests locks = new LockedRequests();
 
     public RedisSessionCache(SessionManager manager) {
         super(manager);
@@ -107,36 +103,22 @@ public class RedisSessionCache extends AbstractSessionCache {
         // no inactivity eviction: sessions leave the cache when their last request completes
     }
 
-    /**
-     * With lockingMode on, follows which request each thread works for (the context's scope
-     * entries), so that a request's session lookup can take the session's lock.
-     */
+    /** With lockingMode on, follows which request each thread works for ({@link LockedRequests#start}). */
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        RedisSessionDataStore store = redisStore();
-        if (store != null && store.service().lockingMode().isOn()) {
-            Context context = _context.getContext();
-            if (context instanceof ContextHandler.ScopedContext scoped) {
-                scopes = scoped.getContextHandler();
-                scopes.addEventListener(requests);
-            }
-        }
+        locks.start(_context, redisStore());
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (scopes != null) {
-            scopes.removeEventListener(requests);
-            scopes = null;
-        }
+        locks.stop();
         super.doStop();
     }
 
     /** Whether this cache can lock sessions (lockingMode): its requests save before their response. */
     boolean canLock() {
-        return SaveBeforeResponse.isInstalled(getSessionManager())
-                && _context != null && _context.getContext() instanceof ContextHandler.ScopedContext;
+        return LockedRequests.canLock(getSessionManager(), _context);
     }
 
     @ManagedAttribute(value = "sessions used by requests on this node now", readonly = true)
@@ -205,7 +187,7 @@ public class RedisSessionCache extends AbstractSessionCache {
      */
     @Override
     protected ManagedSession getAndEnter(String id, boolean enter) throws Exception {
-        Request locking = enter ? lockingRequest() : null;
+        Request locking = enter ? locks.lockingRequest() : null;
         if (locking != null) {
             return getLocked(id, locking);
         }
@@ -238,55 +220,18 @@ public class RedisSessionCache extends AbstractSessionCache {
     }
 
     /**
-     * The request the current thread works for, when it locks the sessions it uses (lockingMode:
-     * {@code all}, or {@code uriPattern} matching its path); else null.
-     */
-    private Request lockingRequest() {
-        if (scopes == null) {
-            return null;
-        }
-        Request request = requests.current();
-        RedisSessionDataStore store = redisStore();
-        return request != null && store != null && store.service().locksRequestFor(request.getHttpURI().getCanonicalPath())
-                ? request : null;
-    }
-
-    /**
-     * The session for a request that locks it (lockingMode): an object of its own, read under the
-     * session's lock after the requests of the session before it (on this node and elsewhere) are
-     * done, never one that other requests here loaded without the lock. It takes the place of any
-     * such object for the lookups that follow (requests that do not lock share it); the requests
-     * already using that one go on with it. A second lookup by the same request finds the same
-     * object. The lock is released by the request's last save, or at its end
-     * ({@link #saveBeforeResponse}, {@link #release}).
+     * The session for a request that locks it, read under the lock ({@link LockedRequests#lookUp}):
+     * it takes the place of any object here for the lookups that follow.
      */
     private ManagedSession getLocked(String id, Request request) throws Exception {
         ManagedSession here = inUse.get(id);
-        if (here instanceof RedisManagedSession r && r.isLockedFor(request)) {
-            try (AutoLock ignored = here.lock()) {
-                if (here.isResident()) {
-                    r.enterAsHolder();
-                    return here;
-                }
-            }
+        ManagedSession session = locks.lookUp(id, request, here, data -> {
+            data.setLastNode(_context.getWorkerName());
+            return (RedisManagedSession) newSession(data);
+        });
+        if (session != null && session != here) {
+            inUse.put(id, session);
         }
-        RedisSessionDataStore store = redisStore();
-        SessionData data = store.loadLocked(id); // waits for the lock; LOCKED after lockWaitMillis
-        if (data == null) {
-            return null;
-        }
-        if (data.isExpiredAt(now())) {
-            store.unlock(data); // holds none: an expired session is left to the expiry claim
-            LOG.debug("redis-sessions: session {} has expired; left to the expiry claim", id);
-            return null;
-        }
-        data.setLastNode(_context.getWorkerName());
-        RedisManagedSession session = (RedisManagedSession) newSession(data);
-        try (AutoLock ignored = session.lock()) {
-            session.setResident(true);
-            session.enterLockedFor(request);
-        }
-        inUse.put(id, session);
         return session;
     }
 
@@ -375,37 +320,10 @@ public class RedisSessionCache extends AbstractSessionCache {
      * @throws SessionStoreException as {@link #save}
      */
     void saveBeforeResponse(ManagedSession session, Request request, boolean complete) throws Exception {
-        if (complete && session instanceof RedisManagedSession r && r.isLockedFor(CurrentRequests.identity(request))) {
-            saveAndUnlock(r);
+        if (complete && locks.isHeldBy(session, request)) {
+            locks.saveAndUnlock((RedisManagedSession) session);
         } else {
             save(session);
-        }
-    }
-
-    /**
-     * The lock holder's last save: writes what changed and releases the session's lock with it;
-     * the lock goes also when there is nothing to write, the session was invalidated, or the save
-     * fails (then it runs out after its lease).
-     */
-    private void saveAndUnlock(RedisManagedSession session) throws Exception {
-        SessionData data = session.getSessionData();
-        RedisSessionData redis = data instanceof RedisSessionData d ? d : null;
-        try (AutoLock ignored = session.lock()) {
-            session.lockEnded();
-            if (session.isValid()) {
-                if (redis != null) {
-                    redis.releaseLockWithSave(true);
-                }
-                getSessionDataStore().store(session.getId(), data);
-            }
-        } finally {
-            if (redis != null) {
-                redis.releaseLockWithSave(false);
-            }
-            RedisSessionDataStore store = redisStore();
-            if (store != null) {
-                store.unlock(data); // nothing written (or not with the lock's release): released apart
-            }
         }
     }
 
@@ -422,34 +340,22 @@ public class RedisSessionCache extends AbstractSessionCache {
             return;
         }
         String id = session.getId();
-        RedisManagedSession locked = session instanceof RedisManagedSession r && r.isLocked() ? r : null;
+        RedisManagedSession locked = LockedRequests.lockedThrough(session);
         try {
-            boolean endsLock;
-            boolean last;
             try (AutoLock ignored = session.lock()) {
                 if (session.isInvalidOrInvalidating()) {
                     if (locked != null) {
-                        saveAndUnlock(locked); // invalidated under the lock: nothing to save, the lock goes
+                        locks.saveAndUnlock(locked); // invalidated under the lock: nothing to save, the lock goes
                     }
                     return;
                 }
                 session.release();
-                last = session.getRequests() <= 0;
-                // (both: the holder's own last release may be Jetty's last too)
-                endsLock = locked != null && (locked.holderLeaves(requests.current()) | last);
-                if (SaveBeforeResponse.answeredFailureOnThisThread(session)) {
-                    if (endsLock) {
-                        locked.lockEnded();
-                        RedisSessionDataStore store = redisStore();
-                        if (store != null) {
-                            store.unlock(session.getSessionData());
-                        }
-                    }
+                boolean last = session.getRequests() <= 0;
+                boolean answeredFailure = SaveBeforeResponse.answeredFailureOnThisThread(session);
+                if (locked != null && locks.endOnRelease(locked, last, answeredFailure)) {
                     return; // (the finally below forgets it)
                 }
-                if (endsLock) {
-                    saveAndUnlock(locked);
-                } else if (last) {
+                if (!answeredFailure && last) {
                     getSessionDataStore().store(id, session.getSessionData());
                 }
             }
