@@ -1,7 +1,5 @@
 package io.redissessions.jetty;
 
-import io.redissessions.core.ConfigurationException;
-import io.redissessions.core.DerivedNamespaces;
 import io.redissessions.core.SessionIds;
 import io.redissessions.core.SessionStoreConfig;
 import io.redissessions.core.SessionStoreException;
@@ -18,7 +16,6 @@ import io.redissessions.core.store.StoreMetrics;
 import org.eclipse.jetty.server.Context;
 import org.eclipse.jetty.session.AbstractSessionDataStore;
 import org.eclipse.jetty.session.SessionData;
-import org.eclipse.jetty.session.SessionManager;
 import org.eclipse.jetty.session.UnreadableSessionDataException;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.slf4j.Logger;
@@ -26,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +58,8 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     private final FailedLookups failedLookups = new FailedLookups();
     private Clock clock = Clock.systemUTC();
     private final SessionStoreConfig config;
+    /** What each start takes from the context: namespace, node id; and its lockingMode check. */
+    private final ContextSettings contextSettings;
     private final SettingsView settingsView;
     private ClassLoader loader;
     /** How this context's authenticators keep their login state (core or a nested environment). */
@@ -71,10 +69,6 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
     private volatile String namespace;
     /** The warning that id changes are not atomic with this server's id manager was logged. */
     private volatile boolean idManagerWarned;
-    /** The nodeId setting was taken from Jetty's worker name by a previous start, not set by the user. */
-    private boolean nodeIdFromWorkerName;
-    /** A derived namespace, claimed on the server while started; null when the setting is given. */
-    private DerivedNamespaces.Claim namespaceClaim;
 
     public RedisSessionDataStore() {
         this(new SessionStoreConfig());
@@ -92,6 +86,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
                     SessionService s = service;
                     return s == null ? null : s.nodeId();
                 });
+        this.contextSettings = new ContextSettings(config, settingsView);
     }
 
     /** The settings; change them before the store starts. */
@@ -131,18 +126,11 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         if (_context == null) {
             throw new IllegalStateException("No SessionContext");
         }
-        requireLockingSupported();
+        contextSettings.requireLockingSupported(_context.getSessionManager());
         Context ctx = _context.getContext();
         String contextPath = ctx == null ? "/" : ctx.getContextPath();
-        namespace = config.getNamespace() != null ? config.getNamespace() : derivedNamespace(ctx, contextPath);
-        if (nodeIdFromWorkerName) {
-            config.setNodeId(null); // taken from the worker name at the previous start: take it again
-            nodeIdFromWorkerName = false;
-        }
-        if (config.getNodeId() == null && _context.getWorkerName() != null && !_context.getWorkerName().isBlank()) {
-            config.setNodeId(_context.getWorkerName());
-            nodeIdFromWorkerName = true;
-        }
+        namespace = contextSettings.namespace(_context, contextPath, this);
+        contextSettings.takeNodeId(_context.getWorkerName());
         loader = ctx != null && ctx.getClassLoader() != null ? ctx.getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
         login = LoginExtras.forManager(_context.getSessionManager());
@@ -150,62 +138,11 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
         try {
             service = new SessionService(config, namespace, "context [" + contextPath + "]", clock, log);
         } catch (RuntimeException e) {
-            releaseNamespace();
+            contextSettings.releaseNamespace();
             throw e;
         }
         service.start();
         super.doStart();
-    }
-
-    /**
-     * Refuses {@code lockingMode} other than {@code none} when this context cannot lock its
-     * sessions: the locks are taken and released by {@link RedisSessionCache}, with the save that
-     * {@link SaveBeforeResponse} makes, which only a session handler that is a handler wrapper
-     * (ee10, ee11, core) gets. A node that ignored the setting would run its requests unlocked,
-     * also next to nodes that lock, and lose what the setting promises to keep.
-     */
-    private void requireLockingSupported() {
-        if (!config.lockingModeValue().isOn()) {
-            return;
-        }
-        SessionManager manager = _context.getSessionManager();
-        if (manager == null || !(manager.getSessionCache() instanceof RedisSessionCache cache) || !cache.canLock()) {
-            throw new ConfigurationException(Settings.LOCKING_MODE.name(), config.get(Settings.LOCKING_MODE),
-                    "none: locking needs redis-sessions' session cache (RedisSessionCacheFactory, jetty-home module "
-                    + "session-cache-redis) in an ee10, ee11 or core context; this context has "
-                    + (manager == null ? "no session manager" : manager.getSessionCache() + " in " + manager.getClass().getName())
-                    + ", and running its requests unlocked would lose what the setting is set for");
-        }
-    }
-
-    /**
-     * The namespace derived from the context path and the context's virtual hosts
-     * ({@link SessionStoreConfig#defaultNamespace}), claimed on this server: a second context of
-     * the server that derives the same one refuses to start ({@link DerivedNamespaces}).
-     */
-    private String derivedNamespace(Context ctx, String contextPath) {
-        List<String> vhosts = ctx == null || ctx.getVirtualHosts() == null ? List.of() : ctx.getVirtualHosts();
-        String derived = SessionStoreConfig.defaultNamespace(contextPath, vhosts);
-        try {
-            SessionStoreConfig.checkNamespace(derived);
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException("namespace", derived, "derived from the context path and virtual hosts,"
-                    + " and not usable as one: 1 to 200 characters. Set the namespace setting");
-        }
-        Object node = _context.getSessionManager() != null && _context.getSessionManager().getSessionIdManager() != null
-                ? _context.getSessionManager().getSessionIdManager() : this;
-        namespaceClaim = DerivedNamespaces.claim(node, settingsView.text(Settings.URI) + "|" + config.getKeyPrefix(),
-                derived, ctx == null ? this : ctx, "context [" + contextPath + "]" + (vhosts.isEmpty() ? ""
-                        : " of virtual hosts " + vhosts));
-        return derived;
-    }
-
-    private void releaseNamespace() {
-        DerivedNamespaces.Claim claim = namespaceClaim;
-        namespaceClaim = null;
-        if (claim != null) {
-            claim.release();
-        }
     }
 
     @Override
@@ -216,7 +153,7 @@ public class RedisSessionDataStore extends AbstractSessionDataStore implements R
             s.close();
         }
         local.clear();
-        releaseNamespace();
+        contextSettings.releaseNamespace();
     }
 
     /** Jetty's canonical form of this context's path, as in {@link SessionData#getContextPath()}. */
