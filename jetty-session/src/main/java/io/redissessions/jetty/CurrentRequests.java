@@ -11,10 +11,11 @@ import java.util.ArrayDeque;
  * Which request of one context the current thread works for: Jetty enters a context's scope with
  * the request before it calls the context's handlers (the session handler resolves the requested
  * session in there), and again with it for the callbacks of that request that run on other
- * threads (the response's commit, the request's completion). {@link RedisSessionCache} needs it
- * to decide whether a session lookup locks (lockingMode), and which request's end releases the
- * lock; Jetty's session cache API does not name the request. Scope entries nest; an entry without
- * a request (a scavenge, a store call) shadows the request of the entry around it.
+ * threads (the response's commit, the request's completion). {@link LockedRequests} (for
+ * {@link RedisSessionCache}) needs it to decide whether a session lookup locks (lockingMode), and
+ * which request's end releases the lock; Jetty's session cache API does not name the request.
+ * Scope entries nest; an entry without a request (a scavenge, a store call) shadows the request of
+ * the entry around it.
  *
  * <p>Requests are kept as their {@link ContextRequest} (what the context handler enters its scope
  * with), so that the wrappers a session handler adds around it name the same request. Thread-safe.

@@ -83,7 +83,7 @@ final class LockedRequests {
      * such object for the lookups that follow (requests that do not lock share it); the requests
      * already using that one go on with it. A second lookup by the same request finds the same
      * object. The lock is released by the request's last save, or at its end
-     * ({@link #saveAndUnlock}, {@link #unlock}).
+     * ({@link #saveAndUnlock}, {@link #endOnRelease}).
      *
      * @param here the object requests of this node use now, or null
      * @param newSession the cache's session object for data read under the lock
