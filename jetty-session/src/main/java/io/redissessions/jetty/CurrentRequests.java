@@ -46,12 +46,17 @@ final class CurrentRequests implements ContextHandler.ContextScopeListener {
         return scopes.get().peek() instanceof Request r ? r : null;
     }
 
-    /** The request as this tracker names it: its context request, whatever wraps it. */
+    /**
+     * The request as this tracker names it: its context request, whatever wraps it. Unwraps by
+     * hand: {@code Request.as} has another signature in Jetty 12.0.0 than in later releases (a
+     * call compiled against one fails to link on the other).
+     */
     static Request identity(Request request) {
-        if (request == null) {
-            return null;
+        for (Request r = request; r != null; r = r instanceof Request.Wrapper w ? w.getWrapped() : null) {
+            if (r instanceof ContextRequest context) {
+                return context;
+            }
         }
-        ContextRequest context = Request.as(request, ContextRequest.class);
-        return context != null ? context : request;
+        return request;
     }
 }
