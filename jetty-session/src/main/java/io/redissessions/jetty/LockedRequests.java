@@ -45,6 +45,7 @@ final class LockedRequests {
      * entries), so that a request's session lookup can take the session's lock.
      */
     void start(SessionContext context, RedisSessionDataStore store) {
+        this.store = null; // a start with lockingMode none locks nothing, whatever a previous start did
         if (store != null && store.service().lockingMode().isOn()) {
             Context c = context.getContext();
             if (c instanceof ContextHandler.ScopedContext scoped) {
@@ -53,6 +54,14 @@ final class LockedRequests {
                 scopes.addEventListener(requests);
             }
         }
+    }
+
+    /**
+     * Whether this cache's last start turned lockingMode on: only then does the cache use any of
+     * this class (with lockingMode none, its requests run the unlocked path alone).
+     */
+    boolean isOn() {
+        return store != null;
     }
 
     void stop() {

@@ -83,6 +83,24 @@ final class RedisManagedSession extends ManagedSession {
     }
 
     /**
+     * One request stops using this session without Jetty's cache saving it (Jetty's
+     * {@code release()}, which {@link RedisSessionCache#release} cannot call: it is package-private
+     * in Jetty 12.0.x, public only from 12.1, and a call compiled against 12.1 fails on 12.0 with
+     * {@link IllegalAccessError}). As Jetty's: when no request is left, the expiry is counted from
+     * now and the inactivity timer starts again. Call with the lock held.
+     */
+    void leave() {
+        try (AutoLock ignored = lock()) {
+            _requests--;
+            if (_requests == 0) {
+                long now = System.currentTimeMillis();
+                getSessionData().calcAndSetExpiry(now);
+                _sessionInactivityTimer.schedule(calculateInactivityTimeout(now));
+            }
+        }
+    }
+
+    /**
      * This object was read under the session's lock, for {@code request}, which enters it (as
      * {@link #enter}): that request's end releases the lock. Call with the lock held.
      */

@@ -116,6 +116,11 @@ public class RedisSessionCache extends AbstractSessionCache {
         super.doStop();
     }
 
+    /** Whether this cache locks sessions (its start found lockingMode other than none). */
+    boolean locksSessions() {
+        return locks.isOn();
+    }
+
     /** Whether this cache can lock sessions (lockingMode): its requests save before their response. */
     boolean canLock() {
         return LockedRequests.canLock(getSessionManager(), _context);
@@ -187,7 +192,7 @@ public class RedisSessionCache extends AbstractSessionCache {
      */
     @Override
     protected ManagedSession getAndEnter(String id, boolean enter) throws Exception {
-        Request locking = enter ? locks.lockingRequest() : null;
+        Request locking = enter && locks.isOn() ? locks.lockingRequest() : null;
         if (locking != null) {
             return getLocked(id, locking);
         }
@@ -320,7 +325,7 @@ public class RedisSessionCache extends AbstractSessionCache {
      * @throws SessionStoreException as {@link #save}
      */
     void saveBeforeResponse(ManagedSession session, Request request, boolean complete) throws Exception {
-        if (complete && locks.isHeldBy(session, request)) {
+        if (complete && locks.isOn() && locks.isHeldBy(session, request)) {
             locks.saveAndUnlock((RedisManagedSession) session);
         } else {
             save(session);
@@ -330,34 +335,28 @@ public class RedisSessionCache extends AbstractSessionCache {
     /**
      * A request is done with its session (Jetty calls this when it completes): saves what changed
      * after the commit, and forgets the session once no request here uses it. A request that was
-     * answered 503 because its save failed is released without another save. The request that
-     * holds the session's lock (lockingMode), or else the last request using the object, ends the
-     * lock: released with that save, or apart when there is nothing to write.
+     * answered 503 because its save failed is released without another save. With lockingMode on,
+     * the request that holds the session's lock, or else the last request using the object, ends
+     * the lock: released with that save, or apart when there is nothing to write
+     * ({@link #releaseLocking}).
      */
     @Override
     public void release(ManagedSession session) throws Exception {
         if (session == null || session instanceof UnavailableSession) {
             return;
         }
-        String id = session.getId();
-        RedisManagedSession locked = LockedRequests.lockedThrough(session);
         try {
-            try (AutoLock ignored = session.lock()) {
-                if (session.isInvalidOrInvalidating()) {
-                    if (locked != null) {
-                        locks.saveAndUnlock(locked); // invalidated under the lock: nothing to save, the lock goes
+            if (locks.isOn()) {
+                releaseLocking(session);
+            } else if (SaveBeforeResponse.answeredFailureOnThisThread(session)) {
+                try (AutoLock ignored = session.lock()) {
+                    if (!session.isInvalidOrInvalidating()) {
+                        leave(session);
                     }
-                    return;
                 }
-                session.release();
-                boolean last = session.getRequests() <= 0;
-                boolean answeredFailure = SaveBeforeResponse.answeredFailureOnThisThread(session);
-                if (locked != null && locks.endOnRelease(locked, last, answeredFailure)) {
-                    return; // (the finally below forgets it)
-                }
-                if (!answeredFailure && last) {
-                    getSessionDataStore().store(id, session.getSessionData());
-                }
+                // (the finally below forgets it)
+            } else {
+                super.release(session);
             }
         } catch (SessionStoreException e) {
             notSaved(session, e);
@@ -368,6 +367,43 @@ public class RedisSessionCache extends AbstractSessionCache {
                     session.setResident(false);
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #release} with lockingMode on. Unlike Jetty's release, it never removes another object
+     * under the session's id from this cache: a locking request's object may have taken the place
+     * of the one released here ({@link #getLocked}).
+     */
+    private void releaseLocking(ManagedSession session) throws Exception {
+        String id = session.getId();
+        RedisManagedSession locked = LockedRequests.lockedThrough(session);
+        try (AutoLock ignored = session.lock()) {
+            if (session.isInvalidOrInvalidating()) {
+                if (locked != null) {
+                    locks.saveAndUnlock(locked); // invalidated under the lock: nothing to save, the lock goes
+                }
+                return;
+            }
+            leave(session);
+            boolean last = session.getRequests() <= 0;
+            boolean answeredFailure = SaveBeforeResponse.answeredFailureOnThisThread(session);
+            if (locked != null && locks.endOnRelease(locked, last, answeredFailure)) {
+                return;
+            }
+            if (!answeredFailure && last) {
+                getSessionDataStore().store(id, session.getSessionData());
+            }
+        }
+    }
+
+    /** One request stops using {@code session}, without a save (see {@link RedisManagedSession#leave}). */
+    private static void leave(ManagedSession session) {
+        if (session instanceof RedisManagedSession r) {
+            r.leave();
+        } else {
+            throw new IllegalStateException("redis-sessions: session " + SessionIds.fingerprint(session.getId())
+                    + " was not made by this cache: " + session.getClass().getName());
         }
     }
 

@@ -105,7 +105,8 @@ final class SaveBeforeResponse extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         request.addHttpStreamWrapper(stream -> new Stream(stream, request));
-        if (manager.getManagedSession(request) instanceof UnavailableSession u && u.isLockTimeout()) {
+        if (manager.getSessionCache() instanceof RedisSessionCache cache && cache.locksSessions()
+                && manager.getManagedSession(request) instanceof UnavailableSession u && u.isLockTimeout()) {
             LOG.debug("redis-sessions: {} answered 503: {}", request.getHttpURI().getCanonicalPath(), u.cause().getMessage());
             response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
