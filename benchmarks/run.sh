@@ -29,7 +29,10 @@ if [ "${1:-}" = "--no-build" ]; then BUILD=0; shift; fi
 WHAT=${1:-}
 [ -n "$WHAT" ] || { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 2; }
 shift
-COMMAND="benchmarks/run.sh $WHAT${*:+ $*}"
+COMMAND="benchmarks/run.sh $WHAT"
+for a in "$@"; do # quoted where a shell needs it, so that the command in a report can be pasted back
+  if [[ $a =~ ^[A-Za-z0-9_.,/=:+@-]+$ ]]; then COMMAND+=" $a"; else COMMAND+=" '${a//\'/\'\\\'\'}'"; fi
+done
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -166,6 +166,7 @@ public final class LoadBenchmark {
                     Files.createDirectories(jfrDir);
                     jcmd(nodes.get(0).pid(), "JFR.start", "name=bench", "settings=" + denseProfile(d.work()), "filename=" + jfr.toAbsolutePath());
                 }
+                String loadBefore = Machine.loadAverage().split(" ")[0];
                 RedisInfo before = RedisInfo.read(redis);
                 Processes.Cpu cpuBefore = cpu(nodes);
                 Wrk.Result result = runOn(nodes, each, page, cookieFile, args.integer("seconds"));
@@ -175,7 +176,8 @@ public final class LoadBenchmark {
                     jcmd(nodes.get(0).pid(), "JFR.stop", "name=bench");
                     log("JFR recording: " + jfr);
                 }
-                Measurement m = new Measurement(container, label, balance, page, result, after.minus(before), cpuAfter.minus(cpuBefore));
+                Measurement m = new Measurement(container, label, balance, page, result, after.minus(before), cpuAfter.minus(cpuBefore),
+                        loadBefore + " → " + Machine.loadAverage().split(" ")[0]);
                 log(String.format("  /%s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d, %.2f commands and %.2f round trips per request, %.0f bytes from Redis per request, %.0f us CPU per request",
                         page, result.perSecond(), result.p50Micros() / 1000, result.p99Micros() / 1000, result.non2xx(),
                         m.commandsPerRequest(), m.roundTripsPerRequest(), m.perRequest(m.redis().outputBytes()),

@@ -54,14 +54,14 @@ public final class LoadReport {
                         ? "of 50 KB (20 attributes of 2,560 characters, a marker and a counter)"
                         : "of 1 KB (a 1 KB string, a marker and a counter)")
                 .append("; round-robin: two nodes, each under half of the connections, over the same sessions.\n\n");
-        b.append("| container | sessions | balance | page | requests/s | × in memory | p50 ms | p99 ms | non-2xx, errors | Redis commands/request | round trips/request | bytes to Redis/request | bytes from Redis/request | container CPU µs/request (user + system) | Redis CPU µs/request |\n");
-        b.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| container | sessions | balance | page | requests/s | × in memory | p50 ms | p99 ms | non-2xx, errors | Redis commands/request | round trips/request | bytes to Redis/request | bytes from Redis/request | container CPU µs/request (user + system) | Redis CPU µs/request | load average |\n");
+        b.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Measurement m : rows) {
             Wrk.Result w = m.wrk();
             String ratio = find(m.container(), "memory", m.page())
                     .map(mem -> String.format("%.2f", w.perSecond() / mem.wrk().perSecond())).orElse("–");
             boolean usesRedis = !m.sessions().equals("memory");
-            b.append(String.format("| %s | %s | %s | /%s | %,.0f | %s | %.2f | %.2f | %d, %d | %s | %s | %s | %s | %.0f (%.0f + %.0f) | %s |\n",
+            b.append(String.format("| %s | %s | %s | /%s | %,.0f | %s | %.2f | %.2f | %d, %d | %s | %s | %s | %s | %.0f (%.0f + %.0f) | %s | %s |\n",
                     m.container(), m.sessions(), m.balance(), m.page(), w.perSecond(), ratio, w.p50Micros() / 1000,
                     w.p99Micros() / 1000, w.non2xx(), w.socketErrors() + w.timeouts(),
                     usesRedis ? String.format("%.2f", m.commandsPerRequest()) : "–",
@@ -70,7 +70,7 @@ public final class LoadReport {
                     usesRedis ? String.format("%,.0f", m.perRequest(m.redis().outputBytes())) : "–",
                     m.perRequest(m.containerCpu().totalNanos()) / 1000, m.perRequest(m.containerCpu().userNanos()) / 1000,
                     m.perRequest(m.containerCpu().systemNanos()) / 1000,
-                    usesRedis ? String.format("%.0f", m.perRequest(m.redis().cpuNanos()) / 1000) : "–"));
+                    usesRedis ? String.format("%.0f", m.perRequest(m.redis().cpuNanos()) / 1000) : "–", m.load()));
         }
         b.append("\nRedis commands per request (INFO commandstats; commands run inside a script count too):\n\n");
         b.append("| container | sessions | balance | page | commands | connections opened during the run |\n|---|---|---|---|---|---:|\n");

@@ -9,10 +9,11 @@ import java.util.stream.Collectors;
 /**
  * What one measured run of one page on one configuration gave. {@code sessions} names the store
  * and its settings ({@code redis nearCache=on}); {@code balance} is {@code sticky} (one node) or
- * {@code round-robin} (two nodes taking turns at every session).
+ * {@code round-robin} (two nodes taking turns at every session). {@code load} is the machine's
+ * one-minute load average right before and right after the measured run ({@code 1.20 → 3.40}).
  */
 public record Measurement(String container, String sessions, String balance, String page, Wrk.Result wrk,
-                          RedisInfo.Delta redis, Processes.Cpu containerCpu) {
+                          RedisInfo.Delta redis, Processes.Cpu containerCpu, String load) {
 
     public double perRequest(double total) {
         return wrk.requests() == 0 ? 0 : total / wrk.requests();
